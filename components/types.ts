@@ -1,0 +1,147 @@
+// The public argument types of the ecr-ci library.
+//
+// These interfaces are the contract of `EcrCiEnvironment` for TypeScript programs and, through
+// Pulumi's schema inference, for every other Pulumi language: modes are enums (inference does not
+// support string-literal unions), every field has one JSDoc stating constraints and its default.
+// Nothing in this file creates resources or imports the Pulumi runtime.
+import type { Input } from "@pulumi/pulumi";
+
+/** How the CI pipeline authenticates to AWS. */
+export enum AuthMode {
+    /** An IAM role assumed through GitHub's OIDC provider (short-lived credentials). The default. */
+    Oidc = "oidc",
+    /** An IAM user with one long-lived access key kept as a Pulumi secret. Prefer `oidc`. */
+    User = "user",
+}
+
+/** Whether image tags in a repository can be overwritten. */
+export enum ImageTagMutability {
+    /** A pushed tag can never point at another image. The default. */
+    Immutable = "IMMUTABLE",
+    /** Tags can be overwritten (e.g. `latest`). */
+    Mutable = "MUTABLE",
+}
+
+/** One ECR repository of the environment. */
+export interface RepositoryArgs {
+    /**
+     * The repository name: 2–256 lowercase letters and digits, separated by single `.`, `_`, `-`
+     * or `/` (ECR's rule), e.g. `app-dev` or `team/app`. Unique within the environment.
+     * It is also part of the child resource's name: changing it replaces the repository.
+     */
+    readonly name: string;
+    /** Tag mutability. @default ImageTagMutability.Immutable */
+    readonly imageTagMutability?: ImageTagMutability;
+    /** Scan every pushed image for vulnerabilities. @default true */
+    readonly scanOnPush?: boolean;
+    /**
+     * Encrypt with this customer-managed KMS key (`arn:<partition>:kms:<region>:<account>:key/<id>`)
+     * instead of AES256. Changing it replaces the repository. @default AES256 encryption
+     */
+    readonly kmsKeyArn?: string;
+    /** Expire *untagged* images this many days after push, 1–3650. @default 14 */
+    readonly untaggedExpiryDays?: number;
+    /**
+     * Opt-in: keep only the newest N images (tagged or not), 1–10000. Off by default because it can
+     * delete a tagged image that is still deployed.
+     */
+    readonly keepImages?: number;
+    /** Let `pulumi destroy` delete the repository even if it still holds images. @default false */
+    readonly forceDelete?: boolean;
+    /**
+     * Other AWS accounts (12-digit IDs) or principal ARNs (`arn:<partition>:iam::<account>:root|role/...|user/...`)
+     * allowed to pull from this repository through a repository policy. @default none (no repository policy)
+     */
+    readonly pullAccounts?: string[];
+}
+
+/** The GitHub repository whose Actions workflows may assume the CI role (OIDC mode). */
+export interface GitHubArgs {
+    /** The repository owner (user or organization), e.g. `acme`. */
+    readonly owner: string;
+    /** The repository name without the owner, e.g. `app`. */
+    readonly repository: string;
+    /** Branches whose workflows may push, e.g. `main` or the pattern `release/*`. @default [] */
+    readonly branches?: string[];
+    /** Tags whose workflows may push, e.g. `v1.2.3` or the pattern `v*`. @default [] */
+    readonly tags?: string[];
+    /** GitHub deployment environments whose jobs may push, e.g. `production`. @default [] */
+    readonly environments?: string[];
+    /** Trust `pull_request` workflows (the `repo:OWNER/REPO:pull_request` subject). @default false */
+    readonly pullRequests?: boolean;
+    /**
+     * The owner's numeric ID. With `repositoryId`, every subject is also accepted in GitHub's
+     * immutable form `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`. Set both or neither.
+     */
+    readonly ownerId?: string;
+    /** The repository's numeric ID; see `ownerId`. */
+    readonly repositoryId?: string;
+    /**
+     * GitHub Enterprise Cloud "unique issuer" slug: the issuer becomes
+     * `https://token.actions.githubusercontent.com/<slug>`. @default none
+     */
+    readonly enterpriseSlug?: string;
+    /**
+     * Require this exact reusable workflow (`OWNER/REPO/.github/workflows/FILE.yml@REF`) through the
+     * `job_workflow_ref` claim. @default none
+     */
+    readonly jobWorkflowRef?: string;
+}
+
+/** Permissions to roll a new image out on Amazon ECS. */
+export interface EcsDeployArgs {
+    /** The cluster ARN, `arn:<partition>:ecs:<region>:<account>:cluster/<name>`. */
+    readonly clusterArn: Input<string>;
+    /** The service names in that cluster that CI may update (at least one, no wildcards). */
+    readonly services: Input<string>[];
+    /** The task and execution role ARNs CI may pass to ECS tasks (no wildcards). @default [] */
+    readonly passRoleArns?: Input<string>[];
+}
+
+/** Let CI create repositories it is missing, guarded by request tags. */
+export interface CreateRepositoriesArgs {
+    /** Only repositories whose names start with this prefix (non-empty, ECR name characters). */
+    readonly namePrefix: string;
+    /** Tags (key → value) every created repository must carry, and no other tags (at least one). */
+    readonly requiredTags: Record<string, string>;
+}
+
+/** Arguments of an `EcrCiEnvironment`: one environment (one stack) of one GitHub repository. */
+export interface EcrCiEnvironmentArgs {
+    /** The environment name, `[a-z0-9-]`, 1–32 characters, e.g. `dev`. Names and tags derive from it. */
+    readonly environment: string;
+    /** The environment's ECR repositories (at least one). */
+    readonly repositories: RepositoryArgs[];
+    /**
+     * Protect the repositories from `pulumi destroy` and from replacement (Pulumi `protect`).
+     * @default true
+     */
+    readonly protect?: boolean;
+    /** The CI principal. @default AuthMode.Oidc */
+    readonly authMode?: AuthMode;
+    /** The GitHub repository and the refs it may push from. Required when `authMode` is `oidc`. */
+    readonly github?: GitHubArgs;
+    /**
+     * `create` to create GitHub's OIDC provider, or the ARN of an existing one
+     * (`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`): there is
+     * one provider per URL per account, so a second stack in the same account must reuse it.
+     * @default "create"
+     */
+    readonly oidcProvider?: Input<string>;
+    /** Maximum role session length in seconds, 3600–43200. @default 3600 */
+    readonly maxSessionDurationSeconds?: number;
+    /** IAM path of the role or user, `/` or `/segment/.../`. @default "/" for the role, "/ci/" for the user */
+    readonly iamPath?: string;
+    /** Permissions boundary (a managed policy ARN) for the role or user. @default none */
+    readonly permissionsBoundaryArn?: string;
+    /** `user` mode: encrypt the secret access key with this PGP key (`keybase:NAME` or base64). @default none */
+    readonly pgpKey?: string;
+    /** Repository names (this account and region) or ARNs CI may pull from, e.g. to promote images. @default [] */
+    readonly pullFrom?: string[];
+    /** Permissions to deploy to ECS. @default none */
+    readonly ecsDeploy?: EcsDeployArgs;
+    /** Tag-guarded `ecr:CreateRepository`. @default none */
+    readonly createRepositories?: CreateRepositoriesArgs;
+    /** Extra tags for every taggable resource (merged over `Environment` and `ManagedBy`). @default {} */
+    readonly tags?: Record<string, string>;
+}

@@ -1,0 +1,226 @@
+// Pulumi mocks that model the AWS resources ecr-ci creates faithfully enough to review: realistic
+// ARNs, names, repository URLs, registry IDs and key IDs for one account, region and partition.
+// Shared by the unit tests and the offline plan (tools/plan.ts). Not part of the library.
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface MockWorld {
+    /** 12-digit account ID. @default "123456789012" */
+    readonly accountId?: string;
+    /** @default "eu-west-1" */
+    readonly region?: string;
+}
+
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly id: string | undefined;
+    readonly custom: boolean;
+    /** The parent's URN, if any. */
+    readonly parent: string | undefined;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly inputs: Record<string, unknown>;
+    readonly outputs: Record<string, unknown>;
+}
+
+export interface RecordedInvoke {
+    readonly token: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+/** Partition and DNS suffix of a region, as AWS's getPartition reports them. */
+export function partitionOf(region: string): { partition: string; dnsSuffix: string } {
+    if (region.startsWith("cn-")) {
+        return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
+    }
+    if (region.startsWith("us-gov-")) {
+        return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
+    }
+    return { partition: "aws", dnsSuffix: "amazonaws.com" };
+}
+
+/** Deterministic uppercase-alphanumeric string derived from `seed`. */
+function fake(seed: string, length: number, alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"): string {
+    const bytes = createHash("sha256").update(seed).digest();
+    let out = "";
+    for (let i = 0; out.length < length; i++) {
+        out += alphabet[bytes[i % bytes.length] % alphabet.length];
+    }
+    return out;
+}
+
+type State = Record<string, unknown>;
+
+/** Mocks for @pulumi/aws that record every resource and invoke. Unmocked invokes throw. */
+export class AwsMocks implements pulumi.runtime.Mocks {
+    readonly accountId: string;
+    readonly region: string;
+    readonly partition: string;
+    readonly dnsSuffix: string;
+    readonly invokes: RecordedInvoke[] = [];
+    readonly resources: RecordedResource[] = [];
+    private readonly pending = new Map<string, { inputs: State; outputs: State; id: string | undefined }>();
+
+    constructor(world: MockWorld = {}) {
+        this.accountId = world.accountId ?? "123456789012";
+        this.region = world.region ?? "eu-west-1";
+        ({ partition: this.partition, dnsSuffix: this.dnsSuffix } = partitionOf(this.region));
+    }
+
+    private iamArn(resource: string): string {
+        return `arn:${this.partition}:iam::${this.accountId}:${resource}`;
+    }
+
+    /** What AWS would return for a resource of `type` created from `inputs`. */
+    private outputsFor(type: string, name: string, inputs: State): { id: string; state: State } {
+        const physical = (inputs.name as string | undefined) ?? `${name}-${fake(name, 7, "0123456789abcdef")}`;
+        const path = (inputs.path as string | undefined) ?? "/";
+        switch (type) {
+            case "aws:ecr/repository:Repository":
+                return {
+                    id: physical,
+                    state: {
+                        name: physical,
+                        arn: `arn:${this.partition}:ecr:${this.region}:${this.accountId}:repository/${physical}`,
+                        registryId: this.accountId,
+                        repositoryUrl: `${this.accountId}.dkr.ecr.${this.region}.${this.dnsSuffix}/${physical}`,
+                    },
+                };
+            case "aws:ecr/lifecyclePolicy:LifecyclePolicy":
+            case "aws:ecr/repositoryPolicy:RepositoryPolicy":
+                return { id: String(inputs.repository), state: { registryId: this.accountId } };
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+                const arn = this.iamArn(`oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`);
+                return { id: arn, state: { arn, thumbprintLists: inputs.thumbprintLists ?? [] } };
+            }
+            case "aws:iam/role:Role":
+                return {
+                    id: physical,
+                    state: { name: physical, path, arn: this.iamArn(`role${path}${physical}`), uniqueId: `AROA${fake(physical, 17)}` },
+                };
+            case "aws:iam/policy:Policy": {
+                const arn = this.iamArn(`policy${path}${physical}`);
+                return { id: arn, state: { name: physical, path, arn, policyId: `ANPA${fake(physical, 17)}`, attachmentCount: 1 } };
+            }
+            case "aws:iam/user:User":
+                return {
+                    id: physical,
+                    state: { name: physical, path, arn: this.iamArn(`user${path}${physical}`), uniqueId: `AIDA${fake(physical, 17)}` },
+                };
+            case "aws:iam/accessKey:AccessKey": {
+                const id = `AKIA${fake(name, 16)}`;
+                const secret = fake(`secret:${name}`, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+                return {
+                    id,
+                    state: inputs.pgpKey
+                        ? { encryptedSecret: Buffer.from(`pgp:${secret}`).toString("base64"), keyFingerprint: fake(`fp:${name}`, 40, "0123456789abcdef"), status: "Active" }
+                        : { secret, status: "Active" },
+                };
+            }
+            case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+                return { id: `${String(inputs.role)}-${fake(name, 20, "0123456789abcdef")}`, state: {} };
+            case "aws:iam/userPolicyAttachment:UserPolicyAttachment":
+                return { id: `${String(inputs.user)}-${fake(name, 20, "0123456789abcdef")}`, state: {} };
+            default:
+                return { id: `${physical}`, state: {} };
+        }
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+        const inputs = (args.inputs ?? {}) as State;
+        let id: string | undefined;
+        let outputs: State;
+        if (args.custom === false) {
+            id = undefined;
+            outputs = { ...inputs };
+        } else {
+            const result = this.outputsFor(args.type, args.name, inputs);
+            id = result.id;
+            outputs = { ...inputs, ...result.state };
+        }
+        this.pending.set(`${args.type}::${args.name}`, { inputs, outputs, id });
+        return { id, state: outputs };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        this.invokes.push({ token: args.token, inputs: args.inputs });
+        switch (args.token) {
+            case "aws:index/getPartition:getPartition":
+                return { id: this.partition, partition: this.partition, dnsSuffix: this.dnsSuffix, reverseDnsPrefix: this.dnsSuffix.split(".").reverse().join(".") };
+            case "aws:index/getRegion:getRegion":
+                return { id: this.region, region: this.region, name: this.region, endpoint: `ec2.${this.region}.${this.dnsSuffix}`, description: this.region };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return {
+                    id: this.accountId,
+                    accountId: this.accountId,
+                    arn: this.iamArn("user/deployer"),
+                    userId: `AIDA${fake("deployer", 17)}`,
+                };
+            default:
+                throw new Error(`unmocked invoke ${args.token}`);
+        }
+    }
+
+    /** Called by the monitor hook once a registration has its URN. */
+    record(req: RegisterRequest, urn: string): void {
+        const type = req.getType();
+        const name = req.getName();
+        const seen = this.pending.get(`${type}::${name}`);
+        this.resources.push({
+            urn,
+            type,
+            name,
+            id: seen?.id,
+            custom: req.getCustom(),
+            parent: req.getParent() || undefined,
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            inputs: seen?.inputs ?? {},
+            outputs: seen?.outputs ?? {},
+        });
+    }
+
+    /** Resources of one type, in registration order. */
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+}
+
+interface HookableMonitor {
+    registerResource(req: RegisterRequest, callback: (err: unknown, res?: { getUrn(): string }) => void): unknown;
+}
+
+/**
+ * Install fresh AWS mocks (not in preview mode, so outputs are known) and hook the mock monitor so
+ * every registration's parent and protect flags are recorded too.
+ */
+export async function setAwsMocks(world: MockWorld = {}, project = "ecr-ci", stack = "test"): Promise<AwsMocks> {
+    const mocks = new AwsMocks(world);
+    await pulumi.runtime.setMocks(mocks, project, stack, false);
+    const monitor = pulumi.runtime.getMonitor() as unknown as HookableMonitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) =>
+        register(req, (err, res) => {
+            if (!err && res) {
+                mocks.record(req, res.getUrn());
+            }
+            callback(err, res);
+        });
+    return mocks;
+}
+
+/** Resolve an Output in a test or tool (mocks run outside preview, so values are known). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
