@@ -99,9 +99,10 @@ export function closest(name: string, known: readonly string[]): string | undefi
     return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
-function unknownField(problems: Problems, field: string, name: string, known: readonly string[]): void {
+/** `<key> is not a known setting (did you mean <closest>?); known: …`, names rendered by `render`. */
+function unknownField(problems: Problems, field: string, name: string, known: readonly string[], render = (k: string) => k): void {
     const guess = closest(name, known);
-    problems.other(field, `is not a known setting${guess ? ` (did you mean ${guess}?)` : ""}; known: ${known.join(", ")}`);
+    problems.other(field, `is not a known setting${guess ? ` (did you mean ${render(guess)}?)` : ""}; known: ${known.map(render).join(", ")}`);
 }
 
 /** Check a nested (JSON) value against its scalar kind; returns the value to use, or undefined. */
@@ -200,7 +201,7 @@ export function parseStackConfig(config: Readonly<Record<string, string>>): EcrC
         }
         const key = fullKey.slice(prefix.length);
         if (!(key in CONFIG_SCHEMA)) {
-            unknownField(problems, key, key, known);
+            unknownField(problems, key, key, known, configKey);
             continue;
         }
         const value = parseTopLevel(problems, key, raw, CONFIG_SCHEMA[key]);

@@ -47,7 +47,7 @@ export function lifecyclePolicy(settings: RepositorySettings): { rules: Lifecycl
     const rules: LifecycleRule[] = [
         {
             rulePriority: 1,
-            description: `Expire untagged images ${settings.untaggedExpiryDays} days after push`,
+            description: `Expire untagged images ${settings.untaggedExpiryDays} ${settings.untaggedExpiryDays === 1 ? "day" : "days"} after push`,
             selection: {
                 tagStatus: "untagged",
                 countType: "sinceImagePushed",

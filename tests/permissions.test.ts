@@ -1,0 +1,144 @@
+import assert from "assert/strict";
+import { ECR_PUSH_ACTIONS, buildCiPolicy, ecsServiceArns } from "../components/permissions";
+
+const REPO = "arn:aws:ecr:eu-west-1:123456789012:repository/app-dev";
+const REPO2 = "arn:aws:ecr:eu-west-1:123456789012:repository/worker-dev";
+const PUSH = [
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:DescribeImages",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+];
+const LOGIN = { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" };
+
+describe("buildCiPolicy", () => {
+    it("push/pull: GetAuthorizationToken alone on *, push+pull+DescribeImages on exactly the repositories", () => {
+        assert.deepEqual(ECR_PUSH_ACTIONS, PUSH);
+        assert.deepEqual(buildCiPolicy({ repositoryArns: [REPO2, REPO] }), {
+            Version: "2012-10-17",
+            Statement: [LOGIN, { Sid: "PushPull", Effect: "Allow", Action: PUSH, Resource: [REPO, REPO2] }],
+        });
+    });
+
+    it("one repository: a single Resource string", () => {
+        assert.deepEqual(buildCiPolicy({ repositoryArns: [REPO] }).Statement[1], {
+            Sid: "PushPull",
+            Effect: "Allow",
+            Action: PUSH,
+            Resource: REPO,
+        });
+    });
+
+    it("promotion: read-only pull on the listed repositories", () => {
+        const prod = "arn:aws:ecr:eu-west-1:123456789012:repository/app-prod";
+        assert.deepEqual(buildCiPolicy({ repositoryArns: [prod], pullFromArns: [REPO] }).Statement, [
+            LOGIN,
+            { Sid: "PushPull", Effect: "Allow", Action: PUSH, Resource: prod },
+            {
+                Sid: "PromotionPull",
+                Effect: "Allow",
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Resource: REPO,
+            },
+        ]);
+    });
+
+    it("ECS deploy: task definitions on *, services by ARN, PassRole only to ECS tasks", () => {
+        const doc = buildCiPolicy({
+            repositoryArns: [REPO],
+            ecsDeploy: {
+                clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
+                services: ["web", "api"],
+                passRoleArns: ["arn:aws:iam::123456789012:role/app-task", "arn:aws:iam::123456789012:role/app-execution"],
+            },
+        });
+        assert.deepEqual(doc.Statement.slice(2), [
+            {
+                Sid: "EcsTaskDefinitions",
+                Effect: "Allow",
+                Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
+                Resource: "*",
+            },
+            {
+                Sid: "EcsServices",
+                Effect: "Allow",
+                Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+                Resource: ["arn:aws:ecs:eu-west-1:123456789012:service/main/api", "arn:aws:ecs:eu-west-1:123456789012:service/main/web"],
+            },
+            {
+                Sid: "EcsPassRole",
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: ["arn:aws:iam::123456789012:role/app-execution", "arn:aws:iam::123456789012:role/app-task"],
+                Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+            },
+        ]);
+    });
+
+    it("ECS deploy without passRoleArns has no PassRole statement", () => {
+        const doc = buildCiPolicy({
+            repositoryArns: [REPO],
+            ecsDeploy: { clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main", services: ["web"], passRoleArns: [] },
+        });
+        assert.deepEqual(
+            doc.Statement.map((s) => s.Sid),
+            ["EcrLogin", "PushPull", "EcsTaskDefinitions", "EcsServices"],
+        );
+    });
+
+    it("tag-guarded creation: request tags and TagKeys, never ResourceTag on CreateRepository", () => {
+        const pattern = "arn:aws:ecr:eu-west-1:123456789012:repository/team-a/*";
+        const doc = buildCiPolicy({
+            repositoryArns: [REPO],
+            createRepositories: { repositoryArnPattern: pattern, requiredTags: { team: "a", "managed-by": "ci" } },
+        });
+        assert.deepEqual(doc.Statement.slice(2), [
+            {
+                Sid: "CreateTaggedRepository",
+                Effect: "Allow",
+                Action: "ecr:CreateRepository",
+                Resource: pattern,
+                Condition: {
+                    StringEquals: { "aws:RequestTag/managed-by": "ci", "aws:RequestTag/team": "a" },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": ["managed-by", "team"] },
+                },
+            },
+            {
+                Sid: "PushToCreatedRepositories",
+                Effect: "Allow",
+                Action: PUSH,
+                Resource: pattern,
+                Condition: { StringEquals: { "aws:ResourceTag/managed-by": "ci", "aws:ResourceTag/team": "a" } },
+            },
+        ]);
+    });
+
+    it("grants nothing destructive in any configuration", () => {
+        const text = JSON.stringify(
+            buildCiPolicy({
+                repositoryArns: [REPO],
+                pullFromArns: [REPO2],
+                ecsDeploy: { clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main", services: ["web"], passRoleArns: [] },
+                createRepositories: { repositoryArnPattern: "arn:aws:ecr:eu-west-1:123456789012:repository/x*", requiredTags: { a: "b" } },
+            }),
+        );
+        assert.doesNotMatch(text, /Delete|SetRepositoryPolicy|PutLifecyclePolicy|ecr:\*|ResourceTag\/.*CreateRepository|ecr:ResourceTag/);
+    });
+});
+
+describe("ecsServiceArns", () => {
+    it("takes partition, region, account and cluster from the cluster ARN", () => {
+        assert.deepEqual(ecsServiceArns("arn:aws-cn:ecs:cn-north-1:123456789012:cluster/prod", ["web"]), [
+            "arn:aws-cn:ecs:cn-north-1:123456789012:service/prod/web",
+        ]);
+    });
+    it("refuses something that is not a cluster ARN", () => {
+        assert.throws(() => ecsServiceArns("arn:aws:ecs:eu-west-1:123456789012:service/main/web", ["web"]), {
+            message: 'not an ECS cluster ARN: "arn:aws:ecs:eu-west-1:123456789012:service/main/web"',
+        });
+    });
+});
