@@ -224,3 +224,10 @@ export async function setAwsMocks(world: MockWorld = {}, project = "ecr-ci", sta
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
+
+/** Wait until every registration and invoke in flight has finished (the runtime's own RPC tracking). */
+export async function settle(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+}
