@@ -1,0 +1,379 @@
+import assert from "assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsMocks, promiseOf, setAwsMocks, settle } from "../tools/mocks";
+import { EcrCiEnvironment } from "../components/environment";
+import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "../components/types";
+
+const GH = "token.actions.githubusercontent.com";
+const ACCOUNT = "123456789012";
+const T = {
+    component: "ecr-ci:index:EcrCiEnvironment",
+    repository: "aws:ecr/repository:Repository",
+    lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    repositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    provider: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    role: "aws:iam/role:Role",
+    policy: "aws:iam/policy:Policy",
+    roleAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    user: "aws:iam/user:User",
+    userAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    accessKey: "aws:iam/accessKey:AccessKey",
+};
+
+const OIDC: EcrCiEnvironmentArgs = {
+    environment: "dev",
+    repositories: [{ name: "app-dev" }, { name: "worker-dev", imageTagMutability: ImageTagMutability.Mutable, keepImages: 20 }],
+    github: { owner: "acme", repository: "app", branches: ["dev"] },
+};
+
+/** Create one environment under fresh mocks and wait for every registration. */
+async function deploy(
+    args: EcrCiEnvironmentArgs,
+    world: { region?: string } = {},
+    name = "dev",
+): Promise<{ mocks: AwsMocks; env: EcrCiEnvironment }> {
+    const mocks = await setAwsMocks(world);
+    const env = new EcrCiEnvironment(name, args);
+    await promiseOf(env.githubActionsSnippet);
+    await settle();
+    return { mocks, env };
+}
+
+/**
+ * The next unhandled rejection, which is how the runtime surfaces an input that fails to resolve.
+ * Mocha's own handler is set aside meanwhile, so the expected failure does not fail the test.
+ */
+function nextUnhandledRejection(timeoutMs = 5000): Promise<Error> {
+    const saved = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const restore = () => {
+        process.removeAllListeners("unhandledRejection");
+        saved.forEach((l) => process.on("unhandledRejection", l));
+    };
+    return new Promise<Error>((resolve, reject) => {
+        const timer = setTimeout(() => (restore(), reject(new Error("no failure reported"))), timeoutMs);
+        process.once("unhandledRejection", (reason) => {
+            clearTimeout(timer);
+            restore();
+            resolve(reason as Error);
+        });
+    });
+}
+
+function only(mocks: AwsMocks, type: string) {
+    const found = mocks.ofType(type);
+    assert.equal(found.length, 1, `expected exactly one ${type}, found ${found.length}`);
+    return found[0];
+}
+
+function parse(text: unknown): { Statement: { Sid: string; Resource?: unknown; Principal?: unknown; Condition?: unknown }[] } {
+    return JSON.parse(String(text));
+}
+
+describe("EcrCiEnvironment (oidc)", () => {
+    let mocks: AwsMocks;
+    let env: EcrCiEnvironment;
+    before(async () => ({ mocks, env } = await deploy(OIDC)));
+
+    it("registers exactly the expected (type, name) pairs, all parented to the component", () => {
+        assert.deepEqual(
+            mocks.resources.map((r) => [r.type, r.name]).sort(),
+            [
+                [T.component, "dev"],
+                [T.repository, "dev-app-dev"],
+                [T.repository, "dev-worker-dev"],
+                [T.lifecycle, "dev-app-dev"],
+                [T.lifecycle, "dev-worker-dev"],
+                [T.provider, "dev-github"],
+                [T.policy, "dev-ci"],
+                [T.role, "dev-ci"],
+                [T.roleAttachment, "dev-ci"],
+            ].sort(),
+        );
+        const component = only(mocks, T.component);
+        for (const r of mocks.resources.filter((r) => r.custom)) {
+            assert.equal(r.parent, component.urn, `${r.type} ${r.name} is not parented to the component`);
+            assert.match(r.urn, /ecr-ci:index:EcrCiEnvironment\$aws:/);
+        }
+    });
+
+    it("repositories: secure defaults, protected, per-repository overrides", () => {
+        const [app, worker] = mocks.ofType(T.repository);
+        assert.deepEqual(
+            { protect: app.protect, ...app.inputs },
+            {
+                protect: true,
+                name: "app-dev",
+                imageTagMutability: "IMMUTABLE",
+                imageScanningConfiguration: { scanOnPush: true },
+                encryptionConfigurations: [{ encryptionType: "AES256" }],
+                forceDelete: false,
+                tags: { Environment: "dev", ManagedBy: "ecr-ci" },
+            },
+        );
+        assert.equal(worker.inputs.imageTagMutability, "MUTABLE");
+        assert.equal(worker.protect, true);
+    });
+
+    it("each repository gets its own lifecycle policy, attached by the mocked repository name", () => {
+        const policies = mocks.ofType(T.lifecycle);
+        assert.deepEqual(
+            policies.map((p) => [p.inputs.repository, JSON.parse(String(p.inputs.policy)).rules.map((r: { selection: { tagStatus: string } }) => r.selection.tagStatus)]),
+            [
+                ["app-dev", ["untagged"]],
+                ["worker-dev", ["untagged", "any"]],
+            ],
+        );
+    });
+
+    it("policy resources are exactly this environment's mocked repository ARNs", () => {
+        const doc = parse(only(mocks, T.policy).inputs.policy);
+        assert.deepEqual(doc.Statement.find((s) => s.Sid === "PushPull")?.Resource, [
+            `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-dev`,
+            `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/worker-dev`,
+        ]);
+        assert.deepEqual(
+            doc.Statement.map((s) => s.Sid),
+            ["EcrLogin", "PushPull"],
+        );
+    });
+
+    it("the role trusts the created provider's ARN, for exactly the configured branch", () => {
+        const provider = only(mocks, T.provider);
+        assert.deepEqual(provider.inputs, {
+            url: `https://${GH}`,
+            clientIdLists: ["sts.amazonaws.com"],
+            tags: { Environment: "dev", ManagedBy: "ecr-ci" },
+        });
+        const role = only(mocks, T.role);
+        assert.equal(role.inputs.name, "ecr-ci-dev");
+        assert.equal(role.inputs.maxSessionDuration, 3600);
+        const trust = parse(role.inputs.assumeRolePolicy);
+        assert.deepEqual(trust.Statement, [
+            {
+                Sid: "GitHubActions",
+                Effect: "Allow",
+                Principal: { Federated: provider.outputs.arn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: { StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com", [`${GH}:sub`]: ["repo:acme/app:ref:refs/heads/dev"] } },
+            },
+        ]);
+    });
+
+    it("attaches the policy to the role by the mocked names and ARNs", () => {
+        assert.deepEqual(only(mocks, T.roleAttachment).inputs, {
+            role: "ecr-ci-dev",
+            policyArn: `arn:aws:iam::${ACCOUNT}:policy/ecr-ci-dev`,
+        });
+    });
+
+    it("outputs: URLs, ARNs, registry, region, role; no user or key", async () => {
+        assert.deepEqual(await promiseOf(env.repositoryUrls), {
+            "app-dev": `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/app-dev`,
+            "worker-dev": `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/worker-dev`,
+        });
+        assert.equal(await promiseOf(env.registryId), ACCOUNT);
+        assert.equal(await promiseOf(env.region), "eu-west-1");
+        assert.equal(await promiseOf(env.roleArn), `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev`);
+        assert.equal(await promiseOf(env.oidcProviderArn), `arn:aws:iam::${ACCOUNT}:oidc-provider/${GH}`);
+        assert.equal(await promiseOf(env.accessKeyId), undefined);
+        assert.equal(await promiseOf(env.secretAccessKey), undefined);
+        for (const type of [T.user, T.accessKey, T.userAttachment, "aws:iam/userLoginProfile:UserLoginProfile"]) {
+            assert.equal(mocks.ofType(type).length, 0, `${type} must not exist in oidc mode`);
+        }
+    });
+
+    it("the GitHub Actions snippet names this role, region and audience", async () => {
+        const snippet = await promiseOf(env.githubActionsSnippet);
+        assert.match(snippet, /role-to-assume: arn:aws:iam::123456789012:role\/ecr-ci-dev\n/);
+        assert.match(snippet, /aws-region: eu-west-1\n/);
+        assert.match(snippet, /audience: sts\.amazonaws\.com\n/);
+        assert.match(snippet, /id-token: write/);
+        assert.doesNotMatch(snippet, /aws-access-key-id/);
+    });
+});
+
+describe("EcrCiEnvironment: stability and options", () => {
+    it("reordering the repository list changes no child name", async () => {
+        const names = (m: AwsMocks) => m.resources.map((r) => `${r.type}::${r.name}`).sort();
+        const first = names((await deploy(OIDC)).mocks);
+        const reordered = names((await deploy({ ...OIDC, repositories: [...OIDC.repositories].reverse() })).mocks);
+        assert.deepEqual(reordered, first);
+    });
+
+    it("protect: false lifts protection; forceDelete is per repository", async () => {
+        const { mocks } = await deploy({ ...OIDC, protect: false, repositories: [{ name: "app-dev", forceDelete: true }] });
+        const repo = only(mocks, T.repository);
+        assert.equal(repo.protect, false);
+        assert.equal(repo.inputs.forceDelete, true);
+    });
+
+    it("an existing provider ARN is reused: no provider created, the role trusts that ARN", async () => {
+        const existing = `arn:aws:iam::${ACCOUNT}:oidc-provider/${GH}`;
+        const { mocks, env } = await deploy({ ...OIDC, oidcProvider: existing, maxSessionDurationSeconds: 7200, iamPath: "/ci/" });
+        assert.equal(mocks.ofType(T.provider).length, 0);
+        const role = only(mocks, T.role);
+        assert.equal(parse(role.inputs.assumeRolePolicy).Statement[0].Principal && (parse(role.inputs.assumeRolePolicy).Statement[0].Principal as { Federated: string }).Federated, existing);
+        assert.equal(role.inputs.maxSessionDuration, 7200);
+        assert.equal(role.inputs.path, "/ci/");
+        assert.equal(await promiseOf(env.roleArn), `arn:aws:iam::${ACCOUNT}:role/ci/ecr-ci-dev`);
+        assert.equal(await promiseOf(env.oidcProviderArn), existing);
+    });
+
+    it("aws-cn: audience, provider client id and every ARN follow the partition", async () => {
+        const { mocks, env } = await deploy({ ...OIDC, repositories: [{ name: "app-dev" }] }, { region: "cn-north-1" });
+        assert.deepEqual(only(mocks, T.provider).inputs.clientIdLists, ["sts.amazonaws.com.cn"]);
+        const trust = parse(only(mocks, T.role).inputs.assumeRolePolicy);
+        assert.deepEqual(trust.Statement[0].Principal, { Federated: `arn:aws-cn:iam::${ACCOUNT}:oidc-provider/${GH}` });
+        assert.deepEqual(trust.Statement[0].Condition, {
+            StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com.cn", [`${GH}:sub`]: ["repo:acme/app:ref:refs/heads/dev"] },
+        });
+        assert.equal(parse(only(mocks, T.policy).inputs.policy).Statement[1].Resource, `arn:aws-cn:ecr:cn-north-1:${ACCOUNT}:repository/app-dev`);
+        assert.match(await promiseOf(env.githubActionsSnippet), /audience: sts\.amazonaws\.com\.cn\n/);
+    });
+
+    it("enterprise slug moves the provider URL and the condition keys", async () => {
+        const { mocks } = await deploy({ ...OIDC, github: { ...OIDC.github!, enterpriseSlug: "acme-corp" } });
+        assert.equal(only(mocks, T.provider).inputs.url, `https://${GH}/acme-corp`);
+        const trust = parse(only(mocks, T.role).inputs.assumeRolePolicy);
+        assert.deepEqual(Object.keys((trust.Statement[0].Condition as { StringEquals: object }).StringEquals), [
+            `${GH}/acme-corp:aud`,
+            `${GH}/acme-corp:sub`,
+        ]);
+    });
+
+    it("cross-account pulls: a repository policy only where configured, pull actions only", async () => {
+        const { mocks } = await deploy({
+            ...OIDC,
+            repositories: [{ name: "app-dev", pullAccounts: ["210987654321", "arn:aws:iam::333333333333:role/deployer"] }, { name: "worker-dev" }],
+        });
+        const policy = only(mocks, T.repositoryPolicy);
+        assert.equal(policy.inputs.repository, "app-dev");
+        assert.deepEqual(JSON.parse(String(policy.inputs.policy)), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "CrossAccountPull",
+                    Effect: "Allow",
+                    Principal: { AWS: ["arn:aws:iam::210987654321:root", "arn:aws:iam::333333333333:role/deployer"] },
+                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                },
+            ],
+        });
+    });
+
+    it("capabilities appear only when configured, resolved against this account and region", async () => {
+        const { mocks } = await deploy({
+            ...OIDC,
+            repositories: [{ name: "app-prod" }],
+            pullFrom: ["app-dev", "arn:aws:ecr:us-east-1:210987654321:repository/base"],
+            ecsDeploy: {
+                clusterArn: pulumi.output(`arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/main`),
+                services: ["web"],
+                passRoleArns: [`arn:aws:iam::${ACCOUNT}:role/app-task`],
+            },
+            createRepositories: { namePrefix: "team-a/", requiredTags: { team: "a" } },
+        });
+        const doc = parse(only(mocks, T.policy).inputs.policy);
+        assert.deepEqual(
+            doc.Statement.map((s) => s.Sid),
+            ["EcrLogin", "PushPull", "PromotionPull", "EcsTaskDefinitions", "EcsServices", "EcsPassRole", "CreateTaggedRepository", "PushToCreatedRepositories"],
+        );
+        assert.deepEqual(doc.Statement[2].Resource, [
+            "arn:aws:ecr:eu-west-1:123456789012:repository/app-dev",
+            "arn:aws:ecr:us-east-1:210987654321:repository/base",
+        ]);
+        assert.equal(doc.Statement[4].Resource, `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/main/web`);
+        assert.equal(doc.Statement[6].Resource, `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/team-a/*`);
+    });
+});
+
+describe("EcrCiEnvironment (user)", () => {
+    let mocks: AwsMocks;
+    let env: EcrCiEnvironment;
+    const USER: EcrCiEnvironmentArgs = {
+        environment: "ci",
+        authMode: AuthMode.User,
+        repositories: [{ name: "app" }],
+        permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/ci-boundary`,
+    };
+    before(async () => ({ mocks, env } = await deploy(USER, {}, "ci")));
+
+    it("an IAM user under /ci/ with one access key, no role, provider or login profile", () => {
+        assert.deepEqual(
+            mocks.resources.map((r) => r.type).sort(),
+            [T.component, T.repository, T.lifecycle, T.policy, T.user, T.userAttachment, T.accessKey].sort(),
+        );
+        assert.deepEqual(only(mocks, T.user).inputs, {
+            name: "ecr-ci-ci",
+            path: "/ci/",
+            permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/ci-boundary`,
+            tags: { Environment: "ci", ManagedBy: "ecr-ci" },
+        });
+        assert.deepEqual(only(mocks, T.accessKey).inputs, { user: "ecr-ci-ci" });
+        assert.deepEqual(only(mocks, T.userAttachment).inputs, { user: "ecr-ci-ci", policyArn: `arn:aws:iam::${ACCOUNT}:policy/ecr-ci-ci` });
+    });
+
+    it("the secret access key is a Pulumi secret; the key ID is not", async () => {
+        assert.equal(await pulumi.isSecret(env.secretAccessKey), true);
+        assert.equal(await pulumi.isSecret(env.accessKeyId), false);
+        const key = only(mocks, T.accessKey);
+        assert.equal(await promiseOf(env.secretAccessKey), key.outputs.secret);
+        assert.equal(await promiseOf(env.accessKeyId), key.id);
+        assert.equal(await promiseOf(env.roleArn), undefined);
+    });
+
+    it("the snippet uses repository secrets, never a key value, and no id-token", async () => {
+        const snippet = await promiseOf(env.githubActionsSnippet);
+        assert.match(snippet, /aws-access-key-id: \$\{\{ secrets\.AWS_ACCESS_KEY_ID \}\}/);
+        assert.doesNotMatch(snippet, new RegExp(String(only(mocks, T.accessKey).outputs.secret).replace(/[+/]/g, "\\$&")));
+        assert.doesNotMatch(snippet, /id-token/);
+    });
+
+    it("with pgpKey only the encrypted secret is exposed", async () => {
+        const { mocks: m, env: e } = await deploy({ ...USER, pgpKey: "keybase:acme" }, {}, "ci");
+        assert.equal(only(m, T.accessKey).inputs.pgpKey, "keybase:acme");
+        assert.equal(await promiseOf(e.secretAccessKey), undefined);
+        assert.equal(await promiseOf(e.encryptedSecretAccessKey), only(m, T.accessKey).outputs.encryptedSecret);
+    });
+});
+
+describe("EcrCiEnvironment: invalid arguments", () => {
+    it("throws every problem before registering anything, naming args fields", async () => {
+        const mocks = await setAwsMocks();
+        assert.throws(
+            () =>
+                new EcrCiEnvironment("bad", {
+                    environment: "Bad Env",
+                    repositories: [{ name: "App" }],
+                    github: { owner: "acme", repository: "acme/app", branches: ["*"] },
+                    maxSessionDurationSeconds: 100,
+                }),
+            (err: Error) => pulumi.RunError.isInstance(err) && err.message === [
+                    `EcrCiEnvironment "bad" has invalid arguments: 5 problems:`,
+                    `  - args.environment = "Bad Env": use 1–32 characters from a-z, 0-9 and '-' (e.g. "dev")`,
+                    `  - args.repositories[0].name = "App": use 2–256 lowercase characters: letters and digits, separated by single '.', '_', '-' or '/' (e.g. "app-dev" or "team/app")`,
+                    `  - args.github.repository = "acme/app": give the name without the owner: set github.owner to "acme" and github.repository to "app"`,
+                    `  - args.github.branches[0] = "*": a pattern of only '*' matches every branch; name the branches or a narrower pattern (e.g. "main" or "release/*")`,
+                    `  - args.maxSessionDurationSeconds = 100: use a whole number of seconds from 3600 to 43200`,
+                ].join("\n"),
+        );
+        await settle();
+        assert.deepEqual(mocks.resources, []);
+    });
+
+    it("an invalid provider ARN given as an Output fails the deployment with the field named", async () => {
+        await setAwsMocks();
+        const failure = nextUnhandledRejection();
+        new EcrCiEnvironment("dev", { ...OIDC, oidcProvider: pulumi.output("arn:aws:iam::123456789012:role/not-a-provider") });
+        const err = await failure;
+        assert.equal(
+            err.message,
+            [
+                `error serializing property "assumeRolePolicy": EcrCiEnvironment has invalid arguments: 1 problem:`,
+                `  - args.oidcProvider = "arn:aws:iam::123456789012:role/not-a-provider": use "create" or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com`,
+            ].join("\n"),
+        );
+        // The failed registration never completes; the next setAwsMocks() resets the runtime.
+    });
+});
