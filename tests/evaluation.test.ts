@@ -1,0 +1,179 @@
+// The documents ecr-ci builds, evaluated by an independent IAM engine (tests/support/iam-eval.ts,
+// @cloud-copilot/iam-simulate) instead of this project's own string matching. Every table has
+// allowed and denied rows, so no table can pass because everything is denied.
+import assert from "assert/strict";
+import { crossAccountPullPolicy } from "../components/environment";
+import { buildTrustPolicy } from "../components/github";
+import { buildCiPolicy } from "../components/permissions";
+import type { GitHubArgs } from "../components/types";
+import { Decision, evaluateIdentity, evaluateResourcePolicy, evaluateTrust } from "./support/iam-eval";
+
+const ACCOUNT = "123456789012";
+const OTHER = "210987654321";
+const GH = "token.actions.githubusercontent.com";
+const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/${GH}`;
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev`;
+const AUD = "sts.amazonaws.com";
+
+function assertMixed(rows: { expected: Decision }[]): void {
+    const decisions = new Set(rows.map((r) => r.expected));
+    assert.ok(decisions.has("Allowed") && decisions.has("ImplicitlyDenied"), "a table needs allowed and denied rows");
+}
+
+describe("trust policy under an independent evaluator", () => {
+    const github: GitHubArgs = {
+        owner: "acme",
+        repository: "app",
+        branches: ["dev", "release/*"],
+        tags: ["v*"],
+        environments: ["production"],
+        ownerId: "111",
+        repositoryId: "222",
+    };
+    const trust = buildTrustPolicy({ providerArn: PROVIDER, audience: AUD, github });
+    const rows: { name: string; sub?: string; aud?: string; provider?: string; expected: Decision }[] = [
+        { name: "the configured branch", sub: "repo:acme/app:ref:refs/heads/dev", expected: "Allowed" },
+        { name: "the configured branch, immutable subject", sub: "repo:acme@111/app@222:ref:refs/heads/dev", expected: "Allowed" },
+        { name: "a release branch (pattern)", sub: "repo:acme/app:ref:refs/heads/release/1.4", expected: "Allowed" },
+        { name: "a version tag (pattern)", sub: "repo:acme/app:ref:refs/tags/v1.2.3", expected: "Allowed" },
+        { name: "an environment job", sub: "repo:acme/app:environment:production", expected: "Allowed" },
+        { name: "dev-evil branch", sub: "repo:acme/app:ref:refs/heads/dev-evil", expected: "ImplicitlyDenied" },
+        { name: "develop branch", sub: "repo:acme/app:ref:refs/heads/develop", expected: "ImplicitlyDenied" },
+        { name: "main branch (not configured)", sub: "repo:acme/app:ref:refs/heads/main", expected: "ImplicitlyDenied" },
+        { name: "a tag that is not v*", sub: "repo:acme/app:ref:refs/tags/latest", expected: "ImplicitlyDenied" },
+        { name: "a branch named like a tag pattern", sub: "repo:acme/app:ref:refs/heads/v1", expected: "ImplicitlyDenied" },
+        { name: "another repository of the owner", sub: "repo:acme/other:ref:refs/heads/dev", expected: "ImplicitlyDenied" },
+        { name: "a fork (another owner)", sub: "repo:evil/app:ref:refs/heads/dev", expected: "ImplicitlyDenied" },
+        { name: "an owner that merely starts with acme", sub: "repo:acmeevil/app:ref:refs/heads/dev", expected: "ImplicitlyDenied" },
+        { name: "immutable subject with the wrong repository ID", sub: "repo:acme@111/app@999:ref:refs/heads/dev", expected: "ImplicitlyDenied" },
+        { name: "pull request (not enabled)", sub: "repo:acme/app:pull_request", expected: "ImplicitlyDenied" },
+        { name: "another environment", sub: "repo:acme/app:environment:staging", expected: "ImplicitlyDenied" },
+        { name: "wrong audience", sub: "repo:acme/app:ref:refs/heads/dev", aud: "sigstore", expected: "ImplicitlyDenied" },
+        { name: "no sub claim", aud: AUD, expected: "ImplicitlyDenied" },
+        {
+            name: "a provider in another account",
+            sub: "repo:acme/app:ref:refs/heads/dev",
+            provider: `arn:aws:iam::${OTHER}:oidc-provider/${GH}`,
+            expected: "ImplicitlyDenied",
+        },
+    ];
+    assertMixed(rows);
+    for (const row of rows) {
+        it(`${row.name} → ${row.expected}`, async () => {
+            const claims: Record<string, string> = { aud: row.aud ?? AUD };
+            if (row.sub) {
+                claims.sub = row.sub;
+            }
+            assert.equal(await evaluateTrust(trust, { providerArn: row.provider ?? PROVIDER, roleArn: ROLE, claims }), row.expected);
+        });
+    }
+
+    it("pull requests, when enabled, match only the pull_request subject of this repository", async () => {
+        const prTrust = buildTrustPolicy({ providerArn: PROVIDER, audience: AUD, github: { owner: "acme", repository: "app", pullRequests: true } });
+        const decide = (sub: string) => evaluateTrust(prTrust, { providerArn: PROVIDER, roleArn: ROLE, claims: { aud: AUD, sub } });
+        assert.equal(await decide("repo:acme/app:pull_request"), "Allowed");
+        assert.equal(await decide("repo:acme/app:ref:refs/heads/main"), "ImplicitlyDenied");
+        assert.equal(await decide("repo:evil/app:pull_request"), "ImplicitlyDenied");
+    });
+
+    it("jobWorkflowRef pins the reusable workflow", async () => {
+        const ref = "acme/workflows/.github/workflows/push.yml@refs/heads/main";
+        const pinned = buildTrustPolicy({ providerArn: PROVIDER, audience: AUD, github: { owner: "acme", repository: "app", branches: ["dev"], jobWorkflowRef: ref } });
+        const decide = (jobWorkflowRef: string) =>
+            evaluateTrust(pinned, {
+                providerArn: PROVIDER,
+                roleArn: ROLE,
+                claims: { aud: AUD, sub: "repo:acme/app:ref:refs/heads/dev", job_workflow_ref: jobWorkflowRef },
+            });
+        assert.equal(await decide(ref), "Allowed");
+        assert.equal(await decide("acme/app/.github/workflows/anything.yml@refs/heads/dev"), "ImplicitlyDenied");
+    });
+
+    it("enterprise slug: keys carry the slug; a token from the public issuer is refused", async () => {
+        const key = `${GH}/acme-corp`;
+        const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/${key}`;
+        const slugTrust = buildTrustPolicy({ providerArn: provider, audience: AUD, github: { owner: "acme", repository: "app", branches: ["dev"], enterpriseSlug: "acme-corp" } });
+        const claims = { aud: AUD, sub: "repo:acme/app:ref:refs/heads/dev" };
+        assert.equal(await evaluateTrust(slugTrust, { providerArn: provider, keyPrefix: key, roleArn: ROLE, claims }), "Allowed");
+        assert.equal(await evaluateTrust(slugTrust, { providerArn: PROVIDER, roleArn: ROLE, claims }), "ImplicitlyDenied");
+    });
+});
+
+describe("CI policy under an independent evaluator", () => {
+    const repo = (name: string, region = "eu-west-1") => `arn:aws:ecr:${region}:${ACCOUNT}:repository/${name}`;
+    const cluster = `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/main`;
+    const service = (c: string, s: string) => `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/${c}/${s}`;
+    const taskRole = `arn:aws:iam::${ACCOUNT}:role/app-task`;
+    const policy = buildCiPolicy({
+        repositoryArns: [repo("app-prod")],
+        pullFromArns: [repo("app-dev")],
+        ecsDeploy: { clusterArn: cluster, services: ["web"], passRoleArns: [taskRole] },
+        createRepositories: { repositoryArnPattern: repo("team-a/*"), requiredTags: { team: "a" } },
+    });
+    const rows: { name: string; action: string; resource: string; context?: Record<string, string | string[]>; expected: Decision }[] = [
+        { name: "log in to ECR", action: "ecr:GetAuthorizationToken", resource: "*", expected: "Allowed" },
+        { name: "push to its repository", action: "ecr:PutImage", resource: repo("app-prod"), expected: "Allowed" },
+        { name: "upload a layer to its repository", action: "ecr:UploadLayerPart", resource: repo("app-prod"), expected: "Allowed" },
+        { name: "check whether a tag exists", action: "ecr:DescribeImages", resource: repo("app-prod"), expected: "Allowed" },
+        { name: "push to another repository", action: "ecr:PutImage", resource: repo("other"), expected: "ImplicitlyDenied" },
+        { name: "push to its repository name in another region", action: "ecr:PutImage", resource: repo("app-prod", "us-east-1"), expected: "ImplicitlyDenied" },
+        { name: "delete images", action: "ecr:BatchDeleteImage", resource: repo("app-prod"), expected: "ImplicitlyDenied" },
+        { name: "change the repository policy", action: "ecr:SetRepositoryPolicy", resource: repo("app-prod"), expected: "ImplicitlyDenied" },
+        { name: "change the lifecycle policy", action: "ecr:PutLifecyclePolicy", resource: repo("app-prod"), expected: "ImplicitlyDenied" },
+        { name: "pull from the promoted repository", action: "ecr:BatchGetImage", resource: repo("app-dev"), expected: "Allowed" },
+        { name: "download layers from the promoted repository", action: "ecr:GetDownloadUrlForLayer", resource: repo("app-dev"), expected: "Allowed" },
+        { name: "push to the promoted repository", action: "ecr:PutImage", resource: repo("app-dev"), expected: "ImplicitlyDenied" },
+        { name: "register a task definition", action: "ecs:RegisterTaskDefinition", resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/app:7`, expected: "Allowed" },
+        { name: "update the listed service", action: "ecs:UpdateService", resource: service("main", "web"), expected: "Allowed" },
+        { name: "describe the listed service", action: "ecs:DescribeServices", resource: service("main", "web"), expected: "Allowed" },
+        { name: "update another service", action: "ecs:UpdateService", resource: service("main", "admin"), expected: "ImplicitlyDenied" },
+        { name: "update the service name in another cluster", action: "ecs:UpdateService", resource: service("other", "web"), expected: "ImplicitlyDenied" },
+        { name: "delete the listed service", action: "ecs:DeleteService", resource: service("main", "web"), expected: "ImplicitlyDenied" },
+        { name: "pass the task role to ECS tasks", action: "iam:PassRole", resource: taskRole, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expected: "Allowed" },
+        { name: "pass another role to ECS tasks", action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/admin`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expected: "ImplicitlyDenied" },
+        { name: "pass the task role to Lambda", action: "iam:PassRole", resource: taskRole, context: { "iam:PassedToService": "lambda.amazonaws.com" }, expected: "ImplicitlyDenied" },
+        { name: "create a repository with the required tag", action: "ecr:CreateRepository", resource: repo("team-a/api"), context: { "aws:RequestTag/team": "a", "aws:TagKeys": ["team"] }, expected: "Allowed" },
+        { name: "create a repository with a wrong tag value", action: "ecr:CreateRepository", resource: repo("team-a/api"), context: { "aws:RequestTag/team": "b", "aws:TagKeys": ["team"] }, expected: "ImplicitlyDenied" },
+        { name: "create a repository without tags", action: "ecr:CreateRepository", resource: repo("team-a/api"), expected: "ImplicitlyDenied" },
+        {
+            name: "create a repository with an extra tag key",
+            action: "ecr:CreateRepository",
+            resource: repo("team-a/api"),
+            context: { "aws:RequestTag/team": "a", "aws:RequestTag/owner": "x", "aws:TagKeys": ["team", "owner"] },
+            expected: "ImplicitlyDenied",
+        },
+        { name: "create a repository outside the prefix", action: "ecr:CreateRepository", resource: repo("team-b/api"), context: { "aws:RequestTag/team": "a", "aws:TagKeys": ["team"] }, expected: "ImplicitlyDenied" },
+        { name: "push to a created repository carrying the tag", action: "ecr:PutImage", resource: repo("team-a/api"), context: { "aws:ResourceTag/team": "a" }, expected: "Allowed" },
+        { name: "push to a prefix repository without the tag", action: "ecr:PutImage", resource: repo("team-a/api"), context: { "aws:ResourceTag/team": "b" }, expected: "ImplicitlyDenied" },
+    ];
+    assertMixed(rows);
+    for (const row of rows) {
+        it(`${row.name} → ${row.expected}`, async () => {
+            assert.equal(
+                await evaluateIdentity([policy], { principalArn: ROLE, action: row.action, resource: row.resource, context: row.context }),
+                row.expected,
+            );
+        });
+    }
+});
+
+describe("cross-account repository policy under an independent evaluator", () => {
+    const policy = JSON.parse(crossAccountPullPolicy("aws", [OTHER]));
+    const resource = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-prod`;
+    const rows: { name: string; principal: string; action: string; expected: Decision }[] = [
+        { name: "pull from the listed account", principal: `arn:aws:iam::${OTHER}:role/ecs-execution`, action: "ecr:BatchGetImage", expected: "Allowed" },
+        { name: "layer download from the listed account", principal: `arn:aws:iam::${OTHER}:role/ecs-execution`, action: "ecr:GetDownloadUrlForLayer", expected: "Allowed" },
+        { name: "push from the listed account", principal: `arn:aws:iam::${OTHER}:role/ecs-execution`, action: "ecr:PutImage", expected: "ImplicitlyDenied" },
+        { name: "delete from the listed account", principal: `arn:aws:iam::${OTHER}:role/ecs-execution`, action: "ecr:BatchDeleteImage", expected: "ImplicitlyDenied" },
+        { name: "pull from an unlisted account", principal: "arn:aws:iam::333333333333:role/ecs-execution", action: "ecr:BatchGetImage", expected: "ImplicitlyDenied" },
+    ];
+    assertMixed(rows);
+    for (const row of rows) {
+        it(`${row.name} → ${row.expected}`, async () => {
+            assert.equal(
+                await evaluateResourcePolicy(policy, { principalArn: row.principal, action: row.action, resource, resourceAccount: ACCOUNT }),
+                row.expected,
+            );
+        });
+    }
+});
