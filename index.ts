@@ -22,6 +22,7 @@ export const region = environment.region;
 export const policyArn = environment.policyArn;
 export const roleArn = environment.roleArn;
 export const oidcProviderArn = environment.oidcProviderArn;
+export const previewRoleArn = environment.previewRoleArn;
 export const userName = environment.userName;
 export const accessKeyId = environment.accessKeyId;
 export const secretAccessKey = environment.secretAccessKey;

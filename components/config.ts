@@ -15,7 +15,11 @@ interface ObjectShape {
 interface ListShape {
     readonly list: Readonly<Record<string, Scalar>>;
 }
-type Shape = Scalar | ObjectShape | ListShape;
+/** `true` (an empty object), `false` (absent) or an object with these fields. */
+interface FlagShape {
+    readonly flag: Readonly<Record<string, Scalar>>;
+}
+type Shape = Scalar | ObjectShape | ListShape | FlagShape;
 
 const REPOSITORY_FIELDS: Record<string, Scalar> = {
     name: "string",
@@ -56,6 +60,8 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
     pullFrom: "string[]",
     ecsDeploy: { object: { clusterArn: "string", services: "string[]", passRoleArns: "string[]" } },
     createRepositories: { object: { namePrefix: "string", requiredTags: "record" } },
+    stateBackend: { object: { bucket: "string", prefix: "string", kmsKeyArn: "string" } },
+    previewRole: { flag: { maxSessionDurationSeconds: "integer" } },
     tags: "record",
 };
 
@@ -165,11 +171,21 @@ function parseTopLevel(problems: Problems, key: string, raw: string, shape: Shap
         problems.invalid(key, raw, SCALAR_HINT.integer);
         return undefined;
     }
+    if (typeof shape === "object" && "flag" in shape && (raw === "true" || raw === "false")) {
+        return raw === "true" ? {} : undefined;
+    }
     let value: unknown;
     try {
         value = JSON.parse(raw);
     } catch {
-        const expected = typeof shape === "string" ? SCALAR_HINT[shape] : "list" in shape ? "use a list of objects" : "use an object";
+        const expected =
+            typeof shape === "string"
+                ? SCALAR_HINT[shape]
+                : "list" in shape
+                  ? "use a list of objects"
+                  : "flag" in shape
+                    ? "use true, false or an object"
+                    : "use an object";
         problems.invalid(key, raw, `${expected} (write it as YAML structure in Pulumi.<stack>.yaml, or JSON)`);
         return undefined;
     }
@@ -178,6 +194,9 @@ function parseTopLevel(problems: Problems, key: string, raw: string, shape: Shap
     }
     if ("object" in shape) {
         return typedObject(problems, key, value, shape.object);
+    }
+    if ("flag" in shape) {
+        return typedObject(problems, key, value, shape.flag);
     }
     if (!Array.isArray(value)) {
         problems.invalid(key, value, `use a list of objects, e.g. [{ name: "app-dev" }]`);

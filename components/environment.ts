@@ -3,14 +3,14 @@
 // resources.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, stsAudience } from "./aws";
+import { AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, iamArn, stsAudience } from "./aws";
 import { Problems, argsKey, formatProblems } from "./errors";
 import { buildTrustPolicy, githubIssuer } from "./github";
-import { CreateRepositoriesScope, ECR_PULL_ACTIONS, EcsDeployScope, buildCiPolicy } from "./permissions";
+import { CreateRepositoriesScope, ECR_PULL_ACTIONS, EcsDeployScope, buildCiPolicy, buildPreviewPolicy, stateBackendScope } from "./permissions";
 import { policyDocument, serializePolicy, sortedUnique } from "./policy";
 import { lifecyclePolicy, repositorySettings } from "./repository";
 import { githubActionsSnippet } from "./snippet";
-import { AuthMode, EcrCiEnvironmentArgs, EcsDeployArgs, RepositoryArgs } from "./types";
+import { AuthMode, EcrCiEnvironmentArgs, EcsDeployArgs, GitHubArgs, RepositoryArgs } from "./types";
 import { OIDC_PROVIDER_CREATE, checkEcsDeploy, validateEnvironmentArgs, validateOidcProvider } from "./validate";
 
 /** The component's type token. Changing it would replace every child: add `aliases` if it ever must. */
@@ -63,6 +63,8 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string | undefined>;
     /** OIDC mode: the GitHub OIDC provider the role trusts (created or reused). */
     public readonly oidcProviderArn: pulumi.Output<string | undefined>;
+    /** OIDC mode with `previewRole`: the read-only role for `pulumi preview` on pull requests. */
+    public readonly previewRoleArn: pulumi.Output<string | undefined>;
     /** User mode: the IAM user's name. */
     public readonly userName: pulumi.Output<string | undefined>;
     /** User mode: the access key ID. */
@@ -90,6 +92,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         this.repositoryUrls = pulumi.output(Object.fromEntries(repositories.map((r) => [r.name, r.repository.repositoryUrl])));
         this.repositoryArns = pulumi.output(Object.fromEntries(repositories.map((r) => [r.name, r.repository.arn])));
         this.registryId = repositories[0].repository.registryId;
+        const repositoryArns = repositories.map((r) => r.repository.arn);
         this.region = target.region;
 
         const policy = new aws.iam.Policy(
@@ -98,7 +101,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                 name: principalName(args.environment),
                 path: args.iamPath ?? "/",
                 description: `ecr-ci: push/pull for the ${args.environment} environment's repositories`,
-                policy: this.ciPolicy(args, repositories.map((r) => r.repository.arn), target),
+                policy: this.ciPolicy(args, repositoryArns, target),
                 tags,
             },
             { parent: this },
@@ -107,10 +110,25 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
 
         const none = pulumi.output<string | undefined>(undefined);
         if (authMode === AuthMode.Oidc) {
-            const { role, providerArn } = this.createRole(name, args, target, tags);
+            const github = args.github!;
+            const providerArn = this.oidcProvider(name, args, target, tags);
+            const role = this.githubRole(
+                `${name}-ci`,
+                principalName(args.environment),
+                `ecr-ci: GitHub Actions of ${github.owner}/${github.repository} for the ${args.environment} environment`,
+                github,
+                providerArn,
+                target,
+                args,
+                args.maxSessionDurationSeconds,
+                tags,
+            );
             new aws.iam.RolePolicyAttachment(`${name}-ci`, { role: role.name, policyArn: policy.arn }, { parent: this });
             this.roleArn = role.arn;
             this.oidcProviderArn = providerArn;
+            this.previewRoleArn = args.previewRole
+                ? this.previewRole(name, args, providerArn, repositoryArns, [role.arn, policy.arn, providerArn], target, tags).arn
+                : none;
             this.userName = this.accessKeyId = this.secretAccessKey = this.encryptedSecretAccessKey = none;
         } else {
             const user = new aws.iam.User(
@@ -129,7 +147,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
             this.accessKeyId = key.id;
             this.secretAccessKey = args.pgpKey ? none : pulumi.secret(key.secret);
             this.encryptedSecretAccessKey = args.pgpKey ? key.encryptedSecret : none;
-            this.roleArn = this.oidcProviderArn = none;
+            this.roleArn = this.oidcProviderArn = this.previewRoleArn = none;
         }
 
         this.githubActionsSnippet = pulumi
@@ -146,6 +164,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
             policyArn: this.policyArn,
             roleArn: this.roleArn,
             oidcProviderArn: this.oidcProviderArn,
+            previewRoleArn: this.previewRoleArn,
             userName: this.userName,
             accessKeyId: this.accessKeyId,
             secretAccessKey: this.secretAccessKey,
@@ -203,46 +222,98 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         return { name: settings.name, repository };
     }
 
-    private createRole(
-        name: string,
-        args: EcrCiEnvironmentArgs,
-        target: pulumi.Output<AwsTarget>,
-        tags: Record<string, string>,
-    ): { role: aws.iam.Role; providerArn: pulumi.Output<string> } {
-        const github = args.github!;
-        const issuer = githubIssuer(github.enterpriseSlug);
-        const configured = pulumi.output(args.oidcProvider ?? OIDC_PROVIDER_CREATE);
+    /** The GitHub OIDC provider's ARN: created here, or the configured one (checked once known). */
+    private oidcProvider(name: string, args: EcrCiEnvironmentArgs, target: pulumi.Output<AwsTarget>, tags: Record<string, string>): pulumi.Output<string> {
+        const slug = args.github?.enterpriseSlug;
         // Whether to create is decided from a plain value, so resource registration never waits on an Output.
-        const create = args.oidcProvider === undefined || args.oidcProvider === OIDC_PROVIDER_CREATE;
-        const providerArn = create
-            ? new aws.iam.OpenIdConnectProvider(
-                  `${name}-github`,
-                  { url: issuer.url, clientIdLists: [target.apply(stsAudience)], tags },
-                  { parent: this },
-              ).arn
-            : configured;
-        const role = new aws.iam.Role(
-            `${name}-ci`,
+        if (args.oidcProvider === undefined || args.oidcProvider === OIDC_PROVIDER_CREATE) {
+            return new aws.iam.OpenIdConnectProvider(
+                `${name}-github`,
+                { url: githubIssuer(slug).url, clientIdLists: [target.apply(stsAudience)], tags },
+                { parent: this },
+            ).arn;
+        }
+        return pulumi.output(args.oidcProvider).apply((arn) => {
+            const problems = new Problems(argsKey);
+            validateOidcProvider(arn, slug, problems);
+            this.failIfAny(problems);
+            return arn;
+        });
+    }
+
+    /** A role that GitHub Actions of `github` assume through the provider. */
+    private githubRole(
+        childName: string,
+        roleName: string,
+        description: string,
+        github: GitHubArgs,
+        providerArn: pulumi.Output<string>,
+        target: pulumi.Output<AwsTarget>,
+        args: EcrCiEnvironmentArgs,
+        maxSessionDurationSeconds: number | undefined,
+        tags: Record<string, string>,
+    ): aws.iam.Role {
+        return new aws.iam.Role(
+            childName,
             {
-                name: principalName(args.environment),
+                name: roleName,
                 path: args.iamPath ?? "/",
-                description: `ecr-ci: GitHub Actions of ${github.owner}/${github.repository} for the ${args.environment} environment`,
-                assumeRolePolicy: pulumi.all([providerArn, target]).apply(([arn, t]) => {
-                    if (!create) {
-                        // A provider ARN passed as an Output is checked here, once known.
-                        const problems = new Problems(argsKey);
-                        validateOidcProvider(arn, github.enterpriseSlug, problems);
-                        this.failIfAny(problems);
-                    }
-                    return serializePolicy(buildTrustPolicy({ providerArn: arn, audience: stsAudience(t), github }));
-                }),
-                maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,
+                description,
+                assumeRolePolicy: pulumi
+                    .all([providerArn, target])
+                    .apply(([arn, t]) => serializePolicy(buildTrustPolicy({ providerArn: arn, audience: stsAudience(t), github }))),
+                maxSessionDuration: maxSessionDurationSeconds ?? 3600,
                 permissionsBoundary: args.permissionsBoundaryArn,
                 tags,
             },
             { parent: this },
         );
-        return { role, providerArn };
+    }
+
+    /**
+     * The read-only role for `pulumi preview` on pull requests: trusted only for this repository's
+     * `pull_request` subject (never a branch, tag or environment), reading only this environment.
+     */
+    private previewRole(
+        name: string,
+        args: EcrCiEnvironmentArgs,
+        providerArn: pulumi.Output<string>,
+        repositoryArns: pulumi.Output<string>[],
+        iamArns: pulumi.Output<string>[],
+        target: pulumi.Output<AwsTarget>,
+        tags: Record<string, string>,
+    ): aws.iam.Role {
+        const github = args.github!;
+        const { ownerId, repositoryId, enterpriseSlug } = github;
+        const prOnly: GitHubArgs = { owner: github.owner, repository: github.repository, pullRequests: true, ownerId, repositoryId, enterpriseSlug };
+        const roleName = `${principalName(args.environment)}-preview`;
+        const role = this.githubRole(
+            `${name}-preview`,
+            roleName,
+            `ecr-ci: read-only pulumi preview for pull requests of ${github.owner}/${github.repository}, ${args.environment} environment`,
+            prOnly,
+            providerArn,
+            target,
+            args,
+            args.previewRole?.maxSessionDurationSeconds,
+            tags,
+        );
+        const document = pulumi.all([pulumi.all(repositoryArns), pulumi.all(iamArns), target]).apply(([repos, iam, t]) =>
+            serializePolicy(
+                buildPreviewPolicy({
+                    repositoryArns: repos,
+                    iamArns: [...iam, iamArn(t, `role${args.iamPath ?? "/"}${roleName}`)],
+                    stateBackend: args.stateBackend && stateBackendScope(t.partition, args.stateBackend),
+                }),
+            ),
+        );
+        const policy = new aws.iam.Policy(
+            `${name}-preview`,
+            { name: roleName, path: args.iamPath ?? "/", description: `ecr-ci: read-only preview of the ${args.environment} environment`, policy: document, tags },
+            { parent: this },
+        );
+        new aws.iam.RolePolicyAttachment(`${name}-preview`, { role: role.name, policyArn: policy.arn }, { parent: this });
+        return role;
     }
 
     private failIfAny(problems: Problems): void {
@@ -272,6 +343,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                     pullFromArns: (args.pullFrom ?? []).map((p) => (ECR_REPOSITORY_ARN_RE.test(p) ? p : ecrRepositoryArn(t, p))),
                     ecsDeploy: ecsScope,
                     createRepositories: createScope,
+                    stateBackend: args.stateBackend && stateBackendScope(t.partition, args.stateBackend),
                 }),
             );
             if (text.length > MANAGED_POLICY_MAX_CHARS) {

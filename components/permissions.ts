@@ -50,6 +50,86 @@ export interface CreateRepositoriesScope {
     readonly requiredTags: Readonly<Record<string, string>>;
 }
 
+/** Resolved Pulumi S3 state backend scope (`s3://<bucket>/<prefix>`). */
+export interface StateBackendScope {
+    /** `arn:<partition>:s3:::<bucket>` */
+    readonly bucketArn: string;
+    /** Where Pulumi keeps stacks, history, backups and locks: `<prefix>/.pulumi/`, or `.pulumi/` without a prefix. */
+    readonly objectPrefix: string;
+    /** The `awskms://` secrets provider key, if any. */
+    readonly kmsKeyArn?: string;
+}
+
+/**
+ * `read`: what `pulumi preview` needs (a DIY backend takes no lock for a preview, pulumi/pulumi#8642):
+ * list and get the state, decrypt secrets. `readWrite`: what `pulumi up` needs: also write and
+ * delete state, history, backups and lock objects, and encrypt new secrets.
+ */
+export type StateAccess = "read" | "readWrite";
+
+/** https://www.pulumi.com/docs/iac/concepts/state-and-backends/#aws-s3 */
+export function stateBackendStatements(scope: StateBackendScope, access: StateAccess): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "StateList",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: scope.bucketArn,
+            Condition: { StringLike: { "s3:prefix": [`${scope.objectPrefix}*`] } },
+        },
+        {
+            Sid: "StateObjects",
+            Effect: "Allow",
+            Action: access === "read" ? ["s3:GetObject"] : ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            Resource: `${scope.bucketArn}/${scope.objectPrefix}*`,
+        },
+    ];
+    if (scope.kmsKeyArn) {
+        statements.push({
+            Sid: "StateSecretsKey",
+            Effect: "Allow",
+            Action: access === "read" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            Resource: scope.kmsKeyArn,
+        });
+    }
+    return statements;
+}
+
+/**
+ * Read-only access for `pulumi preview --refresh` of one environment, for the preview role that
+ * untrusted pull-request code may assume: describe the environment's repositories and read its
+ * IAM principal, policy and provider. No write action at all.
+ */
+export const ECR_READ_ACTIONS = ["ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"] as const;
+export const IAM_READ_ACTIONS = [
+    "iam:GetOpenIDConnectProvider",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:GetRole",
+    "iam:GetUser",
+    "iam:ListAccessKeys",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListPolicyVersions",
+    "iam:ListRolePolicies",
+    "iam:ListUserPolicies",
+] as const;
+
+export interface PreviewPolicyInput {
+    readonly repositoryArns: readonly string[];
+    /** ARNs of the environment's role/user, policy, preview role and OIDC provider. */
+    readonly iamArns: readonly string[];
+    readonly stateBackend?: StateBackendScope;
+}
+
+export function buildPreviewPolicy(input: PreviewPolicyInput): PolicyDocument {
+    return policyDocument([
+        { Sid: "ReadRepositories", Effect: "Allow", Action: [...ECR_READ_ACTIONS], Resource: list(sortedUnique(input.repositoryArns)) },
+        { Sid: "ReadIam", Effect: "Allow", Action: [...IAM_READ_ACTIONS], Resource: list(sortedUnique(input.iamArns)) },
+        ...(input.stateBackend ? stateBackendStatements(input.stateBackend, "read") : []),
+    ]);
+}
+
 export interface CiPolicyInput {
     /** The environment's repositories: push and pull. */
     readonly repositoryArns: readonly string[];
@@ -57,6 +137,8 @@ export interface CiPolicyInput {
     readonly pullFromArns?: readonly string[];
     readonly ecsDeploy?: EcsDeployScope;
     readonly createRepositories?: CreateRepositoriesScope;
+    /** The pipeline also runs `pulumi up` against this S3 backend. */
+    readonly stateBackend?: StateBackendScope;
 }
 
 /** `arn:<partition>:ecs:<region>:<account>:service/<cluster>/<service>` for each service. */
@@ -137,5 +219,18 @@ export function buildCiPolicy(input: CiPolicyInput): PolicyDocument {
             },
         );
     }
+    if (input.stateBackend) {
+        statements.push(...stateBackendStatements(input.stateBackend, "readWrite"));
+    }
     return policyDocument(statements);
+}
+
+/** The state scope of `s3://<bucket>/<prefix>` in a partition. */
+export function stateBackendScope(partition: string, backend: { bucket: string; prefix?: string; kmsKeyArn?: string }): StateBackendScope {
+    const prefix = (backend.prefix ?? "").replace(/^\/+|\/+$/g, "");
+    return {
+        bucketArn: `arn:${partition}:s3:::${backend.bucket}`,
+        objectPrefix: prefix ? `${prefix}/.pulumi/` : ".pulumi/",
+        ...(backend.kmsKeyArn ? { kmsKeyArn: backend.kmsKeyArn } : {}),
+    };
 }

@@ -106,6 +106,22 @@ export interface CreateRepositoriesArgs {
     readonly requiredTags: Record<string, string>;
 }
 
+/** A Pulumi S3 state backend (`s3://<bucket>/<prefix>`) the pipeline runs `pulumi preview`/`up` against. */
+export interface StateBackendArgs {
+    /** The bucket name (no wildcards). */
+    readonly bucket: string;
+    /** The backend URL's path, e.g. `infra` for `s3://bucket/infra`. @default none (the bucket root) */
+    readonly prefix?: string;
+    /** The KMS key ARN of an `awskms://` secrets provider. @default none */
+    readonly kmsKeyArn?: string;
+}
+
+/** A read-only role for `pulumi preview` on pull requests (OIDC mode). */
+export interface PreviewRoleArgs {
+    /** Maximum session length in seconds, 3600–43200. @default 3600 */
+    readonly maxSessionDurationSeconds?: number;
+}
+
 /** Arguments of an `EcrCiEnvironment`: one environment (one stack) of one GitHub repository. */
 export interface EcrCiEnvironmentArgs {
     /** The environment name, `[a-z0-9-]`, 1–32 characters, e.g. `dev`. Names and tags derive from it. */
@@ -142,6 +158,14 @@ export interface EcrCiEnvironmentArgs {
     readonly ecsDeploy?: EcsDeployArgs;
     /** Tag-guarded `ecr:CreateRepository`. @default none */
     readonly createRepositories?: CreateRepositoriesArgs;
+    /** Let the CI principal (and the preview role, read-only) use this Pulumi S3 state backend. @default none */
+    readonly stateBackend?: StateBackendArgs;
+    /**
+     * Create a read-only role `ecr-ci-<environment>-preview` trusted only for this repository's
+     * `pull_request` subject, so pull-request code never holds write credentials. OIDC mode only.
+     * @default none
+     */
+    readonly previewRole?: PreviewRoleArgs;
     /** Extra tags for every taggable resource (merged over `Environment` and `ManagedBy`). @default {} */
     readonly tags?: Record<string, string>;
 }

@@ -269,6 +269,7 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
     }
 
     validateCapabilities(args, problems);
+    validatePipelineAccess(args, mode, problems);
     validateTags(args.tags, "tags", problems);
     return problems.list;
 }
@@ -337,4 +338,34 @@ export function checkEcsDeploy(
         });
     }
     checkArnList(problems, "ecsDeploy.passRoleArns", ecs.passRoleArns, ROLE_ARN_RE, "use the task or execution role ARN, arn:<partition>:iam::<account-id>:role/NAME, no wildcards");
+}
+
+export const S3_BUCKET_RE = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const S3_PREFIX_RE = /^[A-Za-z0-9!_.'()/-]{1,512}$/;
+
+/** The state backend and the preview role. */
+function validatePipelineAccess(args: EcrCiEnvironmentArgs, mode: string, problems: Problems): void {
+    const backend = args.stateBackend;
+    if (backend !== undefined) {
+        if (typeof backend.bucket !== "string" || backend.bucket === "") {
+            problems.missing("stateBackend.bucket", `the state bucket's name, as in s3://<bucket> (e.g. "acme-pulumi-state")`);
+        } else if (!S3_BUCKET_RE.test(backend.bucket)) {
+            problems.invalid("stateBackend.bucket", backend.bucket, "use an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-', no wildcards");
+        }
+        if (backend.prefix !== undefined && (!S3_PREFIX_RE.test(backend.prefix) || backend.prefix.includes(".."))) {
+            problems.invalid("stateBackend.prefix", backend.prefix, `use the backend URL's path without wildcards (e.g. "infra" for s3://bucket/infra)`);
+        }
+        if (backend.kmsKeyArn !== undefined && !KMS_KEY_ARN_RE.test(backend.kmsKeyArn)) {
+            problems.invalid("stateBackend.kmsKeyArn", backend.kmsKeyArn, "use a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>, no wildcards or aliases");
+        }
+    }
+    const preview = args.previewRole;
+    if (preview !== undefined) {
+        if (mode !== AuthMode.Oidc) {
+            problems.other("previewRole", `only applies to authMode "oidc" (it is trusted through GitHub's OIDC provider): remove it`);
+        }
+        if (preview.maxSessionDurationSeconds !== undefined && !isInt(preview.maxSessionDurationSeconds, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS)) {
+            problems.invalid("previewRole.maxSessionDurationSeconds", preview.maxSessionDurationSeconds, `use a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`);
+        }
+    }
 }

@@ -5,7 +5,9 @@ import { AuthMode } from "../components/types";
 /** Stack config as Pulumi hands it to the program: top-level values are text, structures are JSON. */
 function config(values: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(
-        Object.entries(values).map(([k, v]) => [k.includes(":") ? k : `ecr-ci:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+        Object.entries(values)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k.includes(":") ? k : `ecr-ci:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
     );
 }
 
@@ -73,6 +75,13 @@ describe("parseStackConfig: valid configuration", () => {
         });
     });
 
+    it("previewRole: true is an empty object, false is absent; stateBackend as given", () => {
+        const parsed = (previewRole: string) => parseStackConfig(config({ ...VALID, previewRole, stateBackend: { bucket: "acme-state" } }));
+        assert.deepEqual(parsed("true"), { ...VALID, previewRole: {}, stateBackend: { bucket: "acme-state" } });
+        assert.deepEqual(parsed("false"), { ...VALID, stateBackend: { bucket: "acme-state" } });
+        assert.deepEqual(parsed(`{"maxSessionDurationSeconds":7200}`), { ...VALID, previewRole: { maxSessionDurationSeconds: 7200 }, stateBackend: { bucket: "acme-state" } });
+    });
+
     it("user mode needs no github", () => {
         assert.deepEqual(parseStackConfig(config({ environment: "ci", repositories: [{ name: "app" }], authMode: "user", pgpKey: "keybase:acme" })), {
             environment: "ci",
@@ -103,7 +112,7 @@ describe("parseStackConfig: every problem reported together, key named, value ec
                 github: GITHUB,
             },
             message: problems(
-                `ecr-ci:repositorys is not a known setting (did you mean ecr-ci:repositories?); known: ecr-ci:environment, ecr-ci:repositories, ecr-ci:protect, ecr-ci:authMode, ecr-ci:github, ecr-ci:oidcProvider, ecr-ci:maxSessionDurationSeconds, ecr-ci:iamPath, ecr-ci:permissionsBoundaryArn, ecr-ci:pgpKey, ecr-ci:pullFrom, ecr-ci:ecsDeploy, ecr-ci:createRepositories, ecr-ci:tags`,
+                `ecr-ci:repositorys is not a known setting (did you mean ecr-ci:repositories?); known: ecr-ci:environment, ecr-ci:repositories, ecr-ci:protect, ecr-ci:authMode, ecr-ci:github, ecr-ci:oidcProvider, ecr-ci:maxSessionDurationSeconds, ecr-ci:iamPath, ecr-ci:permissionsBoundaryArn, ecr-ci:pgpKey, ecr-ci:pullFrom, ecr-ci:ecsDeploy, ecr-ci:createRepositories, ecr-ci:stateBackend, ecr-ci:previewRole, ecr-ci:tags`,
                 `ecr-ci:repositories[2].scanOnPsh is not a known setting (did you mean scanOnPush?); known: name, imageTagMutability, scanOnPush, kmsKeyArn, untaggedExpiryDays, keepImages, forceDelete, pullAccounts`,
                 `ecr-ci:environment = "Dev": use 1–32 characters from a-z, 0-9 and '-' (e.g. "dev")`,
                 `ecr-ci:repositories[0].name = "App": use 2–256 lowercase characters: letters and digits, separated by single '.', '_', '-' or '/' (e.g. "app-dev" or "team/app")`,
@@ -268,6 +277,28 @@ describe("parseStackConfig: every problem reported together, key named, value ec
                 `ecr-ci:github.tags[0] = "v1:2": not a valid git tag name; use the name as git shows it, '*' for a pattern (e.g. "v1.2.3" or "v*")`,
                 `ecr-ci:github.environments[0] = " prod": not a valid GitHub environment name; use 1–255 characters without ? [ ] \\ : quotes or surrounding spaces (e.g. "production")`,
             ),
+        },
+        {
+            name: "state backend and preview role refusals",
+            values: {
+                ...VALID,
+                authMode: "user",
+                github: undefined,
+                stateBackend: { bucket: "acme-*", prefix: "a/../b", kmsKeyArn: "alias/state" },
+                previewRole: { maxSessionDurationSeconds: 60 },
+            },
+            message: problems(
+                `ecr-ci:stateBackend.bucket = "acme-*": use an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-', no wildcards`,
+                `ecr-ci:stateBackend.prefix = "a/../b": use the backend URL's path without wildcards (e.g. "infra" for s3://bucket/infra)`,
+                `ecr-ci:stateBackend.kmsKeyArn = "alias/state": use a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>, no wildcards or aliases`,
+                `ecr-ci:previewRole only applies to authMode "oidc" (it is trusted through GitHub's OIDC provider): remove it`,
+                `ecr-ci:previewRole.maxSessionDurationSeconds = 60: use a whole number of seconds from 3600 to 43200`,
+            ),
+        },
+        {
+            name: "previewRole is true, false or an object",
+            values: { ...VALID, previewRole: "sometimes" },
+            message: problems(`ecr-ci:previewRole = "sometimes": use true, false or an object (write it as YAML structure in Pulumi.<stack>.yaml, or JSON)`),
         },
         {
             name: "bad reusable workflow ref and enterprise slug",

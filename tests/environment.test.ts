@@ -288,6 +288,85 @@ describe("EcrCiEnvironment: stability and options", () => {
     });
 });
 
+describe("EcrCiEnvironment: preview role and state backend", () => {
+    let mocks: AwsMocks;
+    let env: EcrCiEnvironment;
+    before(async () =>
+        ({ mocks, env } = await deploy({
+            ...OIDC,
+            repositories: [{ name: "app-dev" }],
+            github: { ...OIDC.github!, ownerId: "111", repositoryId: "222" },
+            previewRole: { maxSessionDurationSeconds: 7200 },
+            stateBackend: { bucket: "acme-state", prefix: "infra" },
+        })));
+
+    it("a second role, trusted only for this repository's pull_request subject", () => {
+        const roles = mocks.ofType(T.role);
+        assert.deepEqual(
+            roles.map((r) => [r.name, r.inputs.name, r.inputs.maxSessionDuration]),
+            [
+                ["dev-ci", "ecr-ci-dev", 3600],
+                ["dev-preview", "ecr-ci-dev-preview", 7200],
+            ],
+        );
+        const provider = only(mocks, T.provider);
+        assert.deepEqual(parse(roles[1].inputs.assumeRolePolicy).Statement, [
+            {
+                Sid: "GitHubActions",
+                Effect: "Allow",
+                Principal: { Federated: provider.outputs.arn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${GH}:aud`]: "sts.amazonaws.com",
+                        [`${GH}:sub`]: ["repo:acme/app:pull_request", "repo:acme@111/app@222:pull_request"],
+                    },
+                },
+            },
+        ]);
+    });
+
+    it("the preview policy reads exactly this environment's resources and the state, and writes nothing", async () => {
+        const previewPolicy = mocks.ofType(T.policy).find((p) => p.name === "dev-preview")!;
+        const doc = parse(previewPolicy.inputs.policy);
+        assert.deepEqual(doc.Statement.find((st) => st.Sid === "ReadIam")?.Resource, [
+            `arn:aws:iam::${ACCOUNT}:oidc-provider/${GH}`,
+            `arn:aws:iam::${ACCOUNT}:policy/ecr-ci-dev`,
+            `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev`,
+            `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev-preview`,
+        ]);
+        assert.deepEqual(doc.Statement.find((st) => st.Sid === "StateObjects")?.Resource, "arn:aws:s3:::acme-state/infra/.pulumi/*");
+        const actions = doc.Statement.flatMap((st) => (st as unknown as { Action: string | string[] }).Action);
+        assert.deepEqual(
+            actions.filter((a) => !/^[a-z0-9]+:(Get|List|Describe)[A-Za-z]*$/.test(a)),
+            [],
+        );
+        const attachments = mocks.ofType(T.roleAttachment).map((a) => a.inputs);
+        assert.deepEqual(attachments, [
+            { role: "ecr-ci-dev", policyArn: `arn:aws:iam::${ACCOUNT}:policy/ecr-ci-dev` },
+            { role: "ecr-ci-dev-preview", policyArn: `arn:aws:iam::${ACCOUNT}:policy/ecr-ci-dev-preview` },
+        ]);
+        assert.equal(await promiseOf(env.previewRoleArn), `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev-preview`);
+    });
+
+    it("the CI role may write the state under its prefix", () => {
+        const doc = parse(mocks.ofType(T.policy).find((p) => p.name === "dev-ci")!.inputs.policy);
+        assert.deepEqual(
+            doc.Statement.map((st) => st.Sid),
+            ["EcrLogin", "PushPull", "StateList", "StateObjects"],
+        );
+    });
+
+    it("no preview role unless asked for", async () => {
+        const { mocks: m, env: e } = await deploy(OIDC);
+        assert.deepEqual(
+            m.ofType(T.role).map((r) => r.name),
+            ["dev-ci"],
+        );
+        assert.equal(await promiseOf(e.previewRoleArn), undefined);
+    });
+});
+
 describe("EcrCiEnvironment (user)", () => {
     let mocks: AwsMocks;
     let env: EcrCiEnvironment;

@@ -1,5 +1,5 @@
 import assert from "assert/strict";
-import { ECR_PUSH_ACTIONS, buildCiPolicy, ecsServiceArns } from "../components/permissions";
+import { ECR_PUSH_ACTIONS, buildCiPolicy, buildPreviewPolicy, ecsServiceArns, stateBackendScope } from "../components/permissions";
 
 const REPO = "arn:aws:ecr:eu-west-1:123456789012:repository/app-dev";
 const REPO2 = "arn:aws:ecr:eu-west-1:123456789012:repository/worker-dev";
@@ -140,5 +140,76 @@ describe("ecsServiceArns", () => {
         assert.throws(() => ecsServiceArns("arn:aws:ecs:eu-west-1:123456789012:service/main/web", ["web"]), {
             message: 'not an ECS cluster ARN: "arn:aws:ecs:eu-west-1:123456789012:service/main/web"',
         });
+    });
+});
+
+describe("state backend and preview policies", () => {
+    const scope = stateBackendScope("aws", { bucket: "acme-state", prefix: "/infra/", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1" });
+
+    it("the scope of s3://bucket/prefix is <prefix>/.pulumi/", () => {
+        assert.deepEqual(scope, { bucketArn: "arn:aws:s3:::acme-state", objectPrefix: "infra/.pulumi/", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1" });
+        assert.deepEqual(stateBackendScope("aws-cn", { bucket: "b1" }), { bucketArn: "arn:aws-cn:s3:::b1", objectPrefix: ".pulumi/" });
+    });
+
+    it("pulumi up: list under the prefix, read/write/delete state and locks, encrypt and decrypt secrets", () => {
+        assert.deepEqual(buildCiPolicy({ repositoryArns: [REPO], stateBackend: scope }).Statement.slice(2), [
+            {
+                Sid: "StateList",
+                Effect: "Allow",
+                Action: "s3:ListBucket",
+                Resource: "arn:aws:s3:::acme-state",
+                Condition: { StringLike: { "s3:prefix": ["infra/.pulumi/*"] } },
+            },
+            { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-state/infra/.pulumi/*" },
+            { Sid: "StateSecretsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: "arn:aws:kms:eu-west-1:123456789012:key/k1" },
+        ]);
+    });
+
+    it("preview: reads only", () => {
+        assert.deepEqual(
+            buildPreviewPolicy({
+                repositoryArns: [REPO],
+                iamArns: ["arn:aws:iam::123456789012:role/ecr-ci-dev", "arn:aws:iam::123456789012:policy/ecr-ci-dev"],
+                stateBackend: scope,
+            }),
+            {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "ReadRepositories",
+                        Effect: "Allow",
+                        Action: ["ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"],
+                        Resource: REPO,
+                    },
+                    {
+                        Sid: "ReadIam",
+                        Effect: "Allow",
+                        Action: [
+                            "iam:GetOpenIDConnectProvider",
+                            "iam:GetPolicy",
+                            "iam:GetPolicyVersion",
+                            "iam:GetRole",
+                            "iam:GetUser",
+                            "iam:ListAccessKeys",
+                            "iam:ListAttachedRolePolicies",
+                            "iam:ListAttachedUserPolicies",
+                            "iam:ListPolicyVersions",
+                            "iam:ListRolePolicies",
+                            "iam:ListUserPolicies",
+                        ],
+                        Resource: ["arn:aws:iam::123456789012:policy/ecr-ci-dev", "arn:aws:iam::123456789012:role/ecr-ci-dev"],
+                    },
+                    {
+                        Sid: "StateList",
+                        Effect: "Allow",
+                        Action: "s3:ListBucket",
+                        Resource: "arn:aws:s3:::acme-state",
+                        Condition: { StringLike: { "s3:prefix": ["infra/.pulumi/*"] } },
+                    },
+                    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-state/infra/.pulumi/*" },
+                    { Sid: "StateSecretsKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:eu-west-1:123456789012:key/k1" },
+                ],
+            },
+        );
     });
 });
