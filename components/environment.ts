@@ -2,7 +2,13 @@
 // least-privilege policy. The pure builders decide every document; this class only turns them into
 // resources.
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+// Submodule imports: `@pulumi/aws` as a whole is ~2,700 declaration files, which made every
+// compile of this library and of its consumers several seconds slower.
+import * as ecr from "@pulumi/aws/ecr";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
+import * as iam from "@pulumi/aws/iam";
 import { AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, iamArn, stsAudience } from "./aws";
 import { Problems, argsKey, formatProblems } from "./errors";
 import { buildTrustPolicy, githubIssuer } from "./github";
@@ -18,6 +24,10 @@ export const ECR_CI_ENVIRONMENT_TYPE = "ecr-ci:index:EcrCiEnvironment";
 
 /** IAM's limit for a managed policy document, whitespace excluded. */
 export const MANAGED_POLICY_MAX_CHARS = 6144;
+
+/** What an `oidcProvider` given as an Output (or Promise) must resolve to. */
+const RESOLVED_OIDC_PROVIDER_RULE =
+    'an Output must resolve to the ARN of an existing GitHub OIDC provider (e.g. another oidc-mode environment\'s oidcProviderArn); to create one, leave oidcProvider unset or pass the plain string "create"';
 
 /** Physical name of the role, user and policy: `ecr-ci-<environment>`. */
 export function principalName(environment: string): string {
@@ -95,7 +105,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         const repositoryArns = repositories.map((r) => r.repository.arn);
         this.region = target.region;
 
-        const policy = new aws.iam.Policy(
+        const policy = new iam.Policy(
             `${name}-ci`,
             {
                 name: principalName(args.environment),
@@ -123,7 +133,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                 args.maxSessionDurationSeconds,
                 tags,
             );
-            new aws.iam.RolePolicyAttachment(`${name}-ci`, { role: role.name, policyArn: policy.arn }, { parent: this });
+            new iam.RolePolicyAttachment(`${name}-ci`, { role: role.name, policyArn: policy.arn }, { parent: this });
             this.roleArn = role.arn;
             this.oidcProviderArn = providerArn;
             this.previewRoleArn = args.previewRole
@@ -131,7 +141,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                 : none;
             this.userName = this.accessKeyId = this.secretAccessKey = this.encryptedSecretAccessKey = none;
         } else {
-            const user = new aws.iam.User(
+            const user = new iam.User(
                 `${name}-ci`,
                 {
                     name: principalName(args.environment),
@@ -141,8 +151,8 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            new aws.iam.UserPolicyAttachment(`${name}-ci`, { user: user.name, policyArn: policy.arn }, { parent: this });
-            const key = new aws.iam.AccessKey(`${name}-ci`, { user: user.name, pgpKey: args.pgpKey }, { parent: this });
+            new iam.UserPolicyAttachment(`${name}-ci`, { user: user.name, policyArn: policy.arn }, { parent: this });
+            const key = new iam.AccessKey(`${name}-ci`, { user: user.name, pgpKey: args.pgpKey }, { parent: this });
             this.userName = user.name;
             this.accessKeyId = key.id;
             this.secretAccessKey = args.pgpKey ? none : pulumi.secret(key.secret);
@@ -177,7 +187,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
     private resolveTarget(): pulumi.Output<AwsTarget> {
         const invoke = { parent: this };
         return pulumi
-            .all([aws.getPartitionOutput({}, invoke), aws.getRegionOutput({}, invoke), aws.getCallerIdentityOutput({}, invoke)])
+            .all([getPartitionOutput({}, invoke), getRegionOutput({}, invoke), getCallerIdentityOutput({}, invoke)])
             .apply(([p, r, id]) => ({ partition: p.partition, dnsSuffix: p.dnsSuffix, region: r.region, accountId: id.accountId }));
     }
 
@@ -187,12 +197,12 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         protect: boolean,
         tags: Record<string, string>,
         target: pulumi.Output<AwsTarget>,
-    ): { name: string; repository: aws.ecr.Repository } {
+    ): { name: string; repository: ecr.Repository } {
         const settings = repositorySettings(repo);
         // The child name is the component name plus the repository name, never a list position:
         // reordering the config must not replace (and so empty) a repository.
         const childName = `${name}-${settings.name}`;
-        const repository = new aws.ecr.Repository(
+        const repository = new ecr.Repository(
             childName,
             {
                 name: settings.name,
@@ -204,7 +214,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
             },
             { parent: this, protect },
         );
-        new aws.ecr.LifecyclePolicy(
+        new ecr.LifecyclePolicy(
             childName,
             { repository: repository.name, policy: JSON.stringify(lifecyclePolicy(settings)) },
             { parent: this },
@@ -213,7 +223,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
             // pullAccounts are plain strings naming principals that already exist (IAM rejects a
             // repository policy naming a missing principal): nothing here races IAM propagation.
             const accounts = repo.pullAccounts;
-            new aws.ecr.RepositoryPolicy(
+            new ecr.RepositoryPolicy(
                 childName,
                 { repository: repository.name, policy: target.apply((t) => crossAccountPullPolicy(t.partition, accounts)) },
                 { parent: this },
@@ -227,7 +237,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         const slug = args.github?.enterpriseSlug;
         // Whether to create is decided from a plain value, so resource registration never waits on an Output.
         if (args.oidcProvider === undefined || args.oidcProvider === OIDC_PROVIDER_CREATE) {
-            return new aws.iam.OpenIdConnectProvider(
+            return new iam.OpenIdConnectProvider(
                 `${name}-github`,
                 { url: githubIssuer(slug).url, clientIdLists: [target.apply(stsAudience)], tags },
                 { parent: this },
@@ -235,9 +245,14 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         }
         return pulumi.output(args.oidcProvider).apply((arn) => {
             const problems = new Problems(argsKey);
-            validateOidcProvider(arn, slug, problems);
+            if (arn === undefined || arn === null || arn === OIDC_PROVIDER_CREATE) {
+                // e.g. the `oidcProviderArn` of an environment in user mode: nothing to trust.
+                problems.invalid("oidcProvider", arn, RESOLVED_OIDC_PROVIDER_RULE);
+            } else {
+                validateOidcProvider(arn, slug, problems);
+            }
             this.failIfAny(problems);
-            return arn;
+            return arn as string;
         });
     }
 
@@ -252,8 +267,8 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         args: EcrCiEnvironmentArgs,
         maxSessionDurationSeconds: number | undefined,
         tags: Record<string, string>,
-    ): aws.iam.Role {
-        return new aws.iam.Role(
+    ): iam.Role {
+        return new iam.Role(
             childName,
             {
                 name: roleName,
@@ -282,7 +297,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         iamArns: pulumi.Output<string>[],
         target: pulumi.Output<AwsTarget>,
         tags: Record<string, string>,
-    ): aws.iam.Role {
+    ): iam.Role {
         const github = args.github!;
         const { ownerId, repositoryId, enterpriseSlug } = github;
         const prOnly: GitHubArgs = { owner: github.owner, repository: github.repository, pullRequests: true, ownerId, repositoryId, enterpriseSlug };
@@ -298,21 +313,21 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
             args.previewRole?.maxSessionDurationSeconds,
             tags,
         );
-        const document = pulumi.all([pulumi.all(repositoryArns), pulumi.all(iamArns), target]).apply(([repos, iam, t]) =>
+        const document = pulumi.all([pulumi.all(repositoryArns), pulumi.all(iamArns), target]).apply(([repos, ownArns, t]) =>
             serializePolicy(
                 buildPreviewPolicy({
                     repositoryArns: repos,
-                    iamArns: [...iam, iamArn(t, `role${args.iamPath ?? "/"}${roleName}`)],
+                    iamArns: [...ownArns, iamArn(t, `role${args.iamPath ?? "/"}${roleName}`)],
                     stateBackend: args.stateBackend && stateBackendScope(t.partition, args.stateBackend),
                 }),
             ),
         );
-        const policy = new aws.iam.Policy(
+        const policy = new iam.Policy(
             `${name}-preview`,
             { name: roleName, path: args.iamPath ?? "/", description: `ecr-ci: read-only preview of the ${args.environment} environment`, policy: document, tags },
             { parent: this },
         );
-        new aws.iam.RolePolicyAttachment(`${name}-preview`, { role: role.name, policyArn: policy.arn }, { parent: this });
+        new iam.RolePolicyAttachment(`${name}-preview`, { role: role.name, policyArn: policy.arn }, { parent: this });
         return role;
     }
 

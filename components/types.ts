@@ -141,9 +141,10 @@ export interface EcrCiEnvironmentArgs {
      * `create` to create GitHub's OIDC provider, or the ARN of an existing one
      * (`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`): there is
      * one provider per URL per account, so a second stack in the same account must reuse it.
+     * Another environment's `oidcProviderArn` output can be passed as is; it must resolve to an ARN.
      * @default "create"
      */
-    readonly oidcProvider?: Input<string>;
+    readonly oidcProvider?: Input<string | undefined>;
     /** Maximum role session length in seconds, 3600–43200. @default 3600 */
     readonly maxSessionDurationSeconds?: number;
     /** IAM path of the role or user, `/` or `/segment/.../`. @default "/" for the role, "/ci/" for the user */
