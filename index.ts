@@ -15,16 +15,19 @@ function readArgs() {
 const args = readArgs();
 const environment = new EcrCiEnvironment(args.environment, args);
 
-export const repositoryUrls = environment.repositoryUrls;
-export const repositoryArns = environment.repositoryArns;
-export const registryId = environment.registryId;
-export const region = environment.region;
-export const policyArn = environment.policyArn;
-export const roleArn = environment.roleArn;
-export const oidcProviderArn = environment.oidcProviderArn;
-export const previewRoleArn = environment.previewRoleArn;
-export const userName = environment.userName;
-export const accessKeyId = environment.accessKeyId;
-export const secretAccessKey = environment.secretAccessKey;
-export const encryptedSecretAccessKey = environment.encryptedSecretAccessKey;
-export const githubActionsSnippet = environment.githubActionsSnippet;
+// Stack outputs: the names are the contract the workflows and README use.
+export const {
+    repositoryUrls,
+    repositoryArns,
+    registryId,
+    region,
+    policyArn,
+    roleArn,
+    oidcProviderArn,
+    previewRoleArn,
+    userName,
+    accessKeyId,
+    secretAccessKey,
+    encryptedSecretAccessKey,
+    githubActionsSnippet,
+} = environment;
