@@ -22,7 +22,10 @@ export interface RecordedResource {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly inputs: Record<string, unknown>;
+    /** Custom resources: the mocked state. Components: what `registerOutputs` sent (secrets still wrapped). */
     readonly outputs: Record<string, unknown>;
+    /** Output names the resource marks secret (`additionalSecretOutputs`, e.g. an access key's `secret`). */
+    readonly additionalSecretOutputs: readonly string[];
 }
 
 export interface RecordedInvoke {
@@ -163,8 +166,8 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         }
     }
 
-    /** Called by the monitor hook once a registration has its URN. */
-    record(req: RegisterRequest, urn: string): void {
+    /** Called by the monitor hook once a registration has its URN (`parent` as the program gave it). */
+    record(req: RegisterRequest, urn: string, parent: string = req.getParent()): void {
         const type = req.getType();
         const name = req.getName();
         const seen = this.pending.get(`${type}::${name}`);
@@ -174,12 +177,21 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             name,
             id: seen?.id,
             custom: req.getCustom(),
-            parent: req.getParent() || undefined,
+            parent: parent || undefined,
             protect: req.getProtect() === true,
             retainOnDelete: req.getRetainondelete() === true,
             inputs: seen?.inputs ?? {},
             outputs: seen?.outputs ?? {},
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
+    }
+
+    /** Called by the monitor hook when a component (or the stack) registers its outputs. */
+    recordOutputs(urn: string, outputs: Record<string, unknown>): void {
+        const i = this.resources.findIndex((r) => r.urn === urn);
+        if (i >= 0) {
+            this.resources[i] = { ...this.resources[i], outputs };
+        }
     }
 
     /** Resources of one type, in registration order. */
@@ -195,10 +207,25 @@ interface RegisterRequest {
     getCustom(): boolean;
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
+    getAdditionalsecretoutputsList(): string[];
+    setParent(urn: string): unknown;
+}
+
+interface RegisterOutputsRequest {
+    getUrn(): string;
+    getOutputs(): Parameters<typeof pulumi.runtime.deserializeProperties>[0] | undefined;
 }
 
 interface HookableMonitor {
     registerResource(req: RegisterRequest, callback: (err: unknown, res?: { getUrn(): string }) => void): unknown;
+    registerResourceOutputs(req: RegisterOutputsRequest, callback: (err: unknown) => void): unknown;
+}
+
+/** The type of the root resource `pulumi.runtime.runInPulumiStack` registers. */
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+function isRootStack(urn: string): boolean {
+    return urn.split("::")[2] === ROOT_STACK_TYPE;
 }
 
 /**
@@ -210,13 +237,26 @@ export async function setAwsMocks(world: MockWorld = {}, project = "ecr-ci", sta
     await pulumi.runtime.setMocks(mocks, project, stack, false);
     const monitor = pulumi.runtime.getMonitor() as unknown as HookableMonitor;
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) =>
-        register(req, (err, res) => {
+    monitor.registerResource = (req, callback) => {
+        const parent = req.getParent();
+        if (parent && isRootStack(parent)) {
+            // Like the engine, leave the root stack's type out of its children's URNs (the mock
+            // monitor would write `pulumi:pulumi:Stack$...`); the parent is still recorded.
+            req.setParent("");
+        }
+        return register(req, (err, res) => {
             if (!err && res) {
-                mocks.record(req, res.getUrn());
+                mocks.record(req, res.getUrn(), parent);
             }
             callback(err, res);
         });
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, callback) => {
+        const outputs = req.getOutputs();
+        mocks.recordOutputs(req.getUrn(), outputs ? pulumi.runtime.deserializeProperties(outputs) : {});
+        return registerOutputs(req, callback);
+    };
     return mocks;
 }
 

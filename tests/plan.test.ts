@@ -1,0 +1,642 @@
+// The offline plan (tools/plan.ts). Its pure parts are tested in-process; the command itself runs as
+// child processes, all started together in `before` so they overlap: dev (both formats), prod
+// (--json), a user-mode config in a temp dir (both formats), a bad config and bad flags (through
+// the npm script).
+import assert from "assert/strict";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../components/config";
+import { githubActionsSnippet } from "../components/snippet";
+import { AuthMode } from "../components/types";
+import { AwsMocks, RecordedResource } from "../tools/mocks";
+import {
+    DEFAULT_ACCOUNT_ID,
+    PROJECT_DIR,
+    Plan,
+    PlanError,
+    PlanOptions,
+    PlanResource,
+    SECRET,
+    USAGE,
+    errorText,
+    loadStack,
+    palette,
+    parseFlags,
+    planResource,
+    programConfig,
+    renderHuman,
+    treeOrder,
+    useColour,
+} from "../tools/plan";
+
+const PLAN_SCRIPT = path.join(PROJECT_DIR, "tools", "plan.ts");
+/** The loader `npm run plan` uses: transpiled JavaScript cached across processes. */
+const TS_REGISTER = path.join(PROJECT_DIR, "tools", "ts-register.js");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tsRegister = require(TS_REGISTER) as { warm(filenames: readonly string[]): void };
+
+/** Every TypeScript file the plan can load: the program, the library and the tools. */
+function programFiles(): string[] {
+    const ts = (dir: string) =>
+        fs.readdirSync(path.join(PROJECT_DIR, dir)).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => path.join(PROJECT_DIR, dir, f));
+    return [path.join(PROJECT_DIR, "index.ts"), ...ts("components"), ...ts("tools")];
+}
+const RESOURCE_KEYS = ["urn", "type", "name", "custom", "id", "parent", "protect", "retainOnDelete", "inputs", "outputs"];
+const STACK_TYPE = "pulumi:pulumi:Stack";
+const ACCESS_KEY_TYPE = "aws:iam/accessKey:AccessKey";
+const USER_ACCOUNT = "111122223333";
+const USER_REGION = "cn-north-1";
+
+/** A user-mode stack in China (partition aws-cn), with one key without a namespace. */
+const USER_MODE_CONFIG = `config:
+  aws:region: ${USER_REGION}
+  environment: ci
+  ecr-ci:authMode: user
+  ecr-ci:repositories:
+    - name: api
+      pullAccounts: ["210987654321"]
+  ecr-ci:tags:
+    team: platform
+`;
+
+/** Two problems: a bad environment name and an unknown key. */
+const BAD_CONFIG = `config:
+  aws:region: eu-west-1
+  ecr-ci:environment: Prod_1
+  ecr-ci:repositories:
+    - name: app
+  ecr-ci:github:
+    owner: acme
+    repository: app
+    branches: [main]
+  ecr-ci:colour: blue
+`;
+
+interface Run {
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+    readonly ms: number;
+}
+
+/** Run the plan as its own process, as `npm run plan` does, or through `npm run --silent plan` itself. */
+function plan(args: readonly string[], via: "node" | "npm" = "node"): Promise<Run> {
+    const started = Date.now();
+    const [command, argv] =
+        via === "node"
+            ? [process.execPath, ["-r", TS_REGISTER, PLAN_SCRIPT, ...args]]
+            : ["npm", ["run", "--silent", "plan", "--", ...args]];
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, argv, { cwd: PROJECT_DIR, env: { ...process.env, NO_COLOR: "" } });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    });
+}
+
+interface JsonPlan {
+    readonly stack: string;
+    readonly resources: PlanResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+function parseJson(run: Run): JsonPlan {
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(run.stdout) as JsonPlan;
+}
+
+/** A successful run may only warn (the runtime warns about undefined stack outputs). */
+function assertOnlyWarnings(run: Run): void {
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.stderr.split("\n").filter((line) => line !== "" && !line.startsWith("warning: ")), []);
+}
+
+/** The `type  name` pairs of the human output's resource tree, in order. */
+function treeRows(human: string): string[] {
+    const section = human.split("\n\n").find((block) => block.startsWith("Resources\n"));
+    assert.ok(section, human);
+    return section
+        .split("\n")
+        .slice(1)
+        .map((line) => line.replace(/^[\s│├└─]+/, "").split(/\s+/).slice(0, 2).join(" "));
+}
+
+function only(plan: JsonPlan, type: string): PlanResource {
+    const found = plan.resources.filter((r) => r.type === type);
+    assert.equal(found.length, 1, `one ${type}`);
+    return found[0];
+}
+
+describe("offline plan: command", function () {
+    this.timeout(30000);
+    let tmp: string;
+    let runs: Record<"devHuman" | "devJson" | "prodJson" | "userHuman" | "userJson" | "badConfig" | "badFlags", Promise<Run>>;
+
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plan-"));
+        const userFile = path.join(tmp, "Pulumi.ci.yaml");
+        const badFile = path.join(tmp, "Pulumi.bad.yaml");
+        fs.writeFileSync(userFile, USER_MODE_CONFIG);
+        fs.writeFileSync(badFile, BAD_CONFIG);
+        const user = ["--stack", "ci", "--config-file", userFile, "--account", USER_ACCOUNT];
+        // This process has the compiler warm: transpile once here, not cold in every child.
+        tsRegister.warm(programFiles());
+        // Started together, awaited by the tests below.
+        runs = {
+            devHuman: plan(["--stack", "dev"]),
+            devJson: plan(["--stack", "dev", "--json"]),
+            prodJson: plan(["--stack", "prod", "--json"]),
+            userHuman: plan(user),
+            userJson: plan([...user, "--json"]),
+            badConfig: plan(["--stack", "bad", "--config-file", badFile]),
+            badFlags: plan(["--stack", "dev", "--json=yes", "--account", "1234"], "npm"),
+        };
+    });
+
+    after(async () => {
+        await Promise.all(Object.values(runs));
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it("--json has the shape { stack, resources, outputs }, parents before children, in a stable order", async () => {
+        const prod = parseJson(await runs.prodJson);
+        assert.deepEqual(Object.keys(prod), ["stack", "resources", "outputs"]);
+        assert.equal(prod.stack, "prod");
+        for (const r of prod.resources) {
+            assert.deepEqual(Object.keys(r), RESOURCE_KEYS, r.urn);
+        }
+        const seen = new Set<string>();
+        for (const r of prod.resources) {
+            assert.ok(r.parent === null || seen.has(r.parent), `${r.urn} comes after its parent`);
+            seen.add(r.urn);
+        }
+        assert.deepEqual(prod.resources, treeOrder(prod.resources));
+        const component = only(prod, "ecr-ci:index:EcrCiEnvironment");
+        assert.deepEqual(
+            prod.resources.map((r) => [r.type, r.name, r.parent === null ? null : r.parent === component.urn ? "component" : "stack", r.protect]),
+            [
+                [STACK_TYPE, "ecr-ci-prod", null, false],
+                ["ecr-ci:index:EcrCiEnvironment", "prod", "stack", false],
+                ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "prod-app-prod", "component", false],
+                ["aws:ecr/repository:Repository", "prod-app-prod", "component", true],
+                ["aws:iam/openIdConnectProvider:OpenIdConnectProvider", "prod-github", "component", false],
+                ["aws:iam/policy:Policy", "prod-ci", "component", false],
+                ["aws:iam/role:Role", "prod-ci", "component", false],
+                ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod-ci", "component", false],
+            ],
+        );
+    });
+
+    it("--json: URNs as the engine writes them, and the stack outputs Pulumi would record", async () => {
+        const prod = parseJson(await runs.prodJson);
+        const arn = (resource: string) => `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:${resource}`;
+        const repositoryUrl = `${DEFAULT_ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/app-prod`;
+        const outputs = {
+            githubActionsSnippet: githubActionsSnippet({
+                authMode: AuthMode.Oidc,
+                roleArn: arn("role/ecr-ci-prod"),
+                region: "eu-west-1",
+                audience: "sts.amazonaws.com",
+                repositoryUrl,
+            }),
+            oidcProviderArn: arn("oidc-provider/token.actions.githubusercontent.com"),
+            policyArn: arn("policy/ecr-ci-prod"),
+            region: "eu-west-1",
+            registryId: DEFAULT_ACCOUNT_ID,
+            repositoryArns: { "app-prod": `arn:aws:ecr:eu-west-1:${DEFAULT_ACCOUNT_ID}:repository/app-prod` },
+            repositoryUrls: { "app-prod": repositoryUrl },
+            roleArn: arn("role/ecr-ci-prod"),
+        };
+        assert.deepEqual(prod.outputs, outputs);
+        assert.deepEqual(only(prod, STACK_TYPE), {
+            urn: "urn:pulumi:prod::ecr-ci::pulumi:pulumi:Stack::ecr-ci-prod",
+            type: STACK_TYPE,
+            name: "ecr-ci-prod",
+            custom: false,
+            id: null,
+            parent: null,
+            protect: false,
+            retainOnDelete: false,
+            inputs: {},
+            outputs,
+        });
+        // No `pulumi:pulumi:Stack$` in the children's URNs: the engine leaves the root's type out.
+        assert.equal(only(prod, "ecr-ci:index:EcrCiEnvironment").urn, "urn:pulumi:prod::ecr-ci::ecr-ci:index:EcrCiEnvironment::prod");
+        assert.equal(
+            only(prod, "aws:ecr/repository:Repository").urn,
+            "urn:pulumi:prod::ecr-ci::ecr-ci:index:EcrCiEnvironment$aws:ecr/repository:Repository::prod-app-prod",
+        );
+    });
+
+    it("human output names every resource of the same stack's JSON, in the same order", async () => {
+        const [human, json] = await Promise.all([runs.devHuman, runs.devJson]);
+        assertOnlyWarnings(human);
+        assert.deepEqual(
+            treeRows(human.stdout),
+            parseJson(json).resources.map((r) => `${r.type} ${r.name}`),
+        );
+    });
+
+    it("human output reads like a review: target, repository settings, trust, permissions, outputs and snippet", async () => {
+        const run = await runs.devHuman;
+        const dev = parseJson(await runs.devJson);
+        const text = run.stdout;
+        assert.doesNotMatch(text, /\x1b\[/, "no colour when stdout is not a terminal");
+        const lines = text.split("\n");
+        assert.equal(lines[0], `Plan for stack dev of project ecr-ci: ${dev.resources.length} resources to create`);
+        assert.equal(lines[2], `  target  account ${DEFAULT_ACCOUNT_ID}, region eu-west-1, partition aws`);
+        const expectedBlocks = [
+            ["    Image tags    IMMUTABLE (a pushed tag cannot be moved)", "    Scan on push  yes"],
+            ["    Who can assume it — trust policy:", "      Allow GitHubActions"],
+            [
+                "        Conditions  StringEquals token.actions.githubusercontent.com:aud = sts.amazonaws.com",
+                "                    StringEquals token.actions.githubusercontent.com:sub = repo:acme/app:ref:refs/heads/dev",
+            ],
+            [`    What it can do — managed policy ecr-ci-dev (arn:aws:iam::${DEFAULT_ACCOUNT_ID}:policy/ecr-ci-dev):`, "      Allow EcrLogin"],
+            ["        Actions    ecr:GetAuthorizationToken", "        Resources  *"],
+        ];
+        for (const block of expectedBlocks) {
+            assert.ok(text.includes(block.join("\n")), `missing:\n${block.join("\n")}`);
+        }
+        const snippet = String(dev.outputs.githubActionsSnippet);
+        const indented = snippet.replace(/\n$/, "").split("\n").map((l) => `    ${l}`.trimEnd()).join("\n");
+        assert.ok(text.endsWith(`  githubActionsSnippet:\n${indented}\n`), "the snippet closes the output");
+    });
+
+    it("user mode: the mock's secret access key appears nowhere, [secret] does, in both formats", async () => {
+        const [human, jsonRun] = await Promise.all([runs.userHuman, runs.userJson]);
+        const json = parseJson(jsonRun);
+        assertOnlyWarnings(human);
+        assertOnlyWarnings(jsonRun);
+        const key = only(json, ACCESS_KEY_TYPE);
+        // What the shared mock returns for this very access key.
+        const mocked = new AwsMocks({ accountId: USER_ACCOUNT, region: USER_REGION }).newResource({
+            type: ACCESS_KEY_TYPE,
+            name: key.name,
+            inputs: key.inputs,
+            custom: true,
+        });
+        const secret = String(mocked.state.secret);
+        assert.match(secret, /^[A-Za-z0-9+/]{40}$/);
+        for (const run of [human, jsonRun]) {
+            assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "the secret leaked");
+        }
+        assert.deepEqual(key.outputs, { secret: SECRET, status: "Active", user: "ecr-ci-ci" });
+        assert.equal(only(json, "ecr-ci:index:EcrCiEnvironment").outputs.secretAccessKey, SECRET);
+        const repositoryUrl = `${USER_ACCOUNT}.dkr.ecr.${USER_REGION}.amazonaws.com.cn/api`;
+        assert.deepEqual(json.outputs, {
+            accessKeyId: mocked.id,
+            githubActionsSnippet: githubActionsSnippet({ authMode: AuthMode.User, region: USER_REGION, audience: "sts.amazonaws.com.cn", repositoryUrl }),
+            policyArn: `arn:aws-cn:iam::${USER_ACCOUNT}:policy/ecr-ci-ci`,
+            region: USER_REGION,
+            registryId: USER_ACCOUNT,
+            repositoryArns: { api: `arn:aws-cn:ecr:${USER_REGION}:${USER_ACCOUNT}:repository/api` },
+            repositoryUrls: { api: repositoryUrl },
+            secretAccessKey: SECRET,
+            userName: "ecr-ci-ci",
+        });
+        assert.ok(human.stdout.includes(`\n  secretAccessKey  ${SECRET}\n`));
+        assert.ok(human.stdout.includes(`    Who can use it  anyone holding its access key ${mocked.id} (secret ${SECRET})\n`));
+        assert.deepEqual(treeRows(human.stdout), json.resources.map((r) => `${r.type} ${r.name}`));
+    });
+
+    it("bad config: exit 1, the program's own message alone on stderr, nothing on stdout", async () => {
+        const run = await runs.badConfig;
+        const setup = loadStack({ stack: "bad", json: false, configFile: path.join(tmp, "Pulumi.bad.yaml"), accountId: DEFAULT_ACCOUNT_ID });
+        const message = (() => {
+            try {
+                parseStackConfig(setup.config.values);
+            } catch (err) {
+                return (err as Error).message;
+            }
+            return assert.fail("the bad config parsed");
+        })();
+        assert.match(message, /^Invalid ecr-ci stack configuration: 2 problems:\n {2}- ecr-ci:/);
+        assert.deepEqual(run, { code: 1, stdout: "", stderr: `${message}\n`, ms: run.ms });
+    });
+
+    it("bad flags through `npm run --silent plan`: exit 1, every problem and the usage, nothing on stdout", async () => {
+        const run = await runs.badFlags;
+        assert.deepEqual(run, {
+            code: 1,
+            stdout: "",
+            stderr: [
+                "Invalid plan arguments: 2 problems:",
+                "  - --json takes no value",
+                '  - --account = "1234": use a 12-digit AWS account ID',
+                USAGE,
+                "",
+            ].join("\n"),
+            ms: run.ms,
+        });
+    });
+});
+
+describe("offline plan: flags", () => {
+    const defaults: PlanOptions = { stack: "dev", json: false, accountId: DEFAULT_ACCOUNT_ID };
+    const allowed: [string[], PlanOptions | "help"][] = [
+        [["--stack", "dev"], defaults],
+        [["-s", "prod", "--json"], { ...defaults, stack: "prod", json: true }],
+        [
+            ["--stack=dev", "--config-file", "cfg/Pulumi.other.yaml", "--account=210987654321"],
+            { ...defaults, configFile: "cfg/Pulumi.other.yaml", accountId: "210987654321" },
+        ],
+        [["--stack", "dev", "--help"], "help"],
+    ];
+    for (const [argv, expected] of allowed) {
+        it(`accepts ${argv.join(" ")}`, () => assert.deepEqual(parseFlags(argv), expected));
+    }
+
+    const denied: [string[], string[]][] = [
+        [[], ["--stack is required: name the stack to plan, e.g. --stack dev (reads Pulumi.dev.yaml)"]],
+        [["--stack"], ["--stack needs a value", "--stack is required: name the stack to plan, e.g. --stack dev (reads Pulumi.dev.yaml)"]],
+        [["--stack", "dev", "-s", "prod"], ["-s is given twice (dev and prod)"]],
+        [["--stack", "my/stack"], ['--stack = "my/stack": use 1-100 letters, digits, "-", "_" or "."']],
+        [
+            ["--stak", "dev", "--jsn"],
+            [
+                "--stak is not a known flag (did you mean --stack?); known: --stack, -s, --config-file, --account, --json, --help, -h",
+                "--jsn is not a known flag (did you mean --json?); known: --stack, -s, --config-file, --account, --json, --help, -h",
+                "--stack is required: name the stack to plan, e.g. --stack dev (reads Pulumi.dev.yaml)",
+            ],
+        ],
+        [["dev"], ["dev is not a flag: name the stack with --stack dev", "--stack is required: name the stack to plan, e.g. --stack dev (reads Pulumi.dev.yaml)"]],
+        [["--stack", "dev", "--account", "21098765432x"], ['--account = "21098765432x": use a 12-digit AWS account ID']],
+    ];
+    for (const [argv, problems] of denied) {
+        it(`rejects ${argv.join(" ") || "no arguments"}`, () => {
+            const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+            const message = [`Invalid plan arguments: ${count}:`, ...problems.map((p) => `  - ${p}`), USAGE].join("\n");
+            assert.throws(() => parseFlags(argv), (err: unknown) => err instanceof PlanError && err.message === message);
+        });
+    }
+});
+
+describe("offline plan: config as Pulumi hands it to the program", () => {
+    const cases: [string, unknown, unknown, { values: Record<string, string>; secretKeys: string[] }][] = [
+        [
+            "namespaces, text scalars, JSON lists and objects",
+            undefined,
+            { "aws:region": "eu-west-1", environment: "dev", "ecr-ci:protect": false, "ecr-ci:maxSessionDurationSeconds": 3600, "ecr-ci:repositories": [{ name: "app", forceDelete: true }], "ecr-ci:github": { owner: "acme", branches: ["dev"] } },
+            {
+                values: {
+                    "aws:region": "eu-west-1",
+                    "ecr-ci:environment": "dev",
+                    "ecr-ci:github": '{"owner":"acme","branches":["dev"]}',
+                    "ecr-ci:maxSessionDurationSeconds": "3600",
+                    "ecr-ci:protect": "false",
+                    "ecr-ci:repositories": '[{"name":"app","forceDelete":true}]',
+                },
+                secretKeys: [],
+            },
+        ],
+        [
+            "project defaults and values, overridden by the stack",
+            { "ecr-ci:protect": { type: "boolean", default: true }, "ecr-ci:authMode": { type: "string", default: "oidc" }, "ecr-ci:environment": { type: "string" }, owner: "acme", "aws:region": { value: "us-east-1" } },
+            { "ecr-ci:authMode": "user" },
+            { values: { "aws:region": "us-east-1", "ecr-ci:authMode": "user", "ecr-ci:owner": "acme", "ecr-ci:protect": "true" }, secretKeys: [] },
+        ],
+        [
+            "secure values, top-level or nested, become the placeholder and mark their key secret",
+            undefined,
+            { "ecr-ci:pgpKey": { secure: "v1:abc" }, "ecr-ci:github": { owner: "acme", ownerId: { secure: "v1:def" } }, "ecr-ci:iamPath": null },
+            {
+                values: { "ecr-ci:github": `{"owner":"acme","ownerId":"${SECRET}"}`, "ecr-ci:iamPath": "", "ecr-ci:pgpKey": SECRET },
+                secretKeys: ["ecr-ci:github", "ecr-ci:pgpKey"],
+            },
+        ],
+    ];
+    for (const [title, project, stack, expected] of cases) {
+        it(title, () => assert.deepEqual(programConfig("ecr-ci", project, stack), expected));
+    }
+
+    it("the real stack files: project defaults applied, and aws:region passed through", () => {
+        const setup = loadStack({ stack: "dev", json: false, accountId: DEFAULT_ACCOUNT_ID });
+        assert.deepEqual(
+            { configFile: setup.configFile, region: setup.region, protect: setup.config.values["ecr-ci:protect"], authMode: setup.config.values["ecr-ci:authMode"] },
+            { configFile: path.join(PROJECT_DIR, "Pulumi.dev.yaml"), region: "eu-west-1", protect: "false", authMode: "oidc" },
+        );
+    });
+
+    describe("files the plan cannot use", () => {
+        let tmp: string;
+        before(() => {
+            tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plan-files-"));
+            fs.writeFileSync(path.join(tmp, "Pulumi.noregion.yaml"), "config:\n  ecr-ci:environment: dev\n");
+            fs.writeFileSync(path.join(tmp, "Pulumi.broken.yaml"), "config:\n  aws:region: [eu-west-1\n");
+        });
+        after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+        const cases: [string, (dir: string) => PlanOptions, (dir: string) => string][] = [
+            [
+                "no aws:region",
+                (dir) => ({ stack: "x", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: path.join(dir, "Pulumi.noregion.yaml") }),
+                (dir) => `aws:region is required: set the stack's region in ${path.join(dir, "Pulumi.noregion.yaml")} (e.g. aws:region: eu-west-1)`,
+            ],
+            [
+                "no such stack",
+                () => ({ stack: "staging", json: false, accountId: DEFAULT_ACCOUNT_ID }),
+                () => `stack staging has no config file Pulumi.staging.yaml in ${PROJECT_DIR} (stacks here: dev, prod); pass --config-file <file> to use another`,
+            ],
+            [
+                "a missing --config-file",
+                (dir) => ({ stack: "x", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: path.join(dir, "Pulumi.none.yaml") }),
+                (dir) => `cannot read ${path.join(dir, "Pulumi.none.yaml")}: ENOENT`,
+            ],
+        ];
+        for (const [title, options, message] of cases) {
+            it(title, () => assert.throws(() => loadStack(options(tmp)), (err: unknown) => err instanceof PlanError && err.message === message(tmp)));
+        }
+
+        it("invalid YAML names the file", () =>
+            assert.throws(
+                () => loadStack({ stack: "x", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: path.join(tmp, "Pulumi.broken.yaml") }),
+                (err: unknown) => err instanceof PlanError && err.message.startsWith(`${path.join(tmp, "Pulumi.broken.yaml")} is not valid YAML: `),
+            ));
+    });
+});
+
+describe("offline plan: presentation helpers", () => {
+    const secret = (value: unknown) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value });
+    const recorded = (over: Partial<RecordedResource>): RecordedResource => ({
+        urn: "urn:pulumi:s::p::t::n",
+        type: "t",
+        name: "n",
+        id: "n-id",
+        custom: true,
+        parent: undefined,
+        protect: false,
+        retainOnDelete: false,
+        inputs: {},
+        outputs: {},
+        additionalSecretOutputs: [],
+        ...over,
+    });
+
+    it("hides provider-marked secret outputs, secret inputs and the outputs they feed; sorts keys", () => {
+        const r = recorded({
+            inputs: { user: "u", pgpKey: secret("k"), nested: { b: 1, a: [secret("x")] } },
+            outputs: { user: "u", pgpKey: "k", secret: "s3cr3t", status: "Active", sesSmtpPasswordV4: undefined },
+            additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"],
+        });
+        assert.deepEqual(planResource(r), {
+            urn: "urn:pulumi:s::p::t::n",
+            type: "t",
+            name: "n",
+            custom: true,
+            id: "n-id",
+            parent: null,
+            protect: false,
+            retainOnDelete: false,
+            inputs: { nested: { a: [SECRET], b: 1 }, pgpKey: SECRET, user: "u" },
+            outputs: { pgpKey: SECRET, secret: SECRET, sesSmtpPasswordV4: undefined, status: "Active", user: "u" },
+        });
+    });
+
+    it("leaves a resource without secrets as it is", () => {
+        const r = recorded({ custom: false, id: undefined, parent: "urn:p", protect: true, inputs: { a: "1" }, outputs: { a: "1", arn: "arn" } });
+        assert.deepEqual(planResource(r), {
+            urn: r.urn,
+            type: "t",
+            name: "n",
+            custom: false,
+            id: null,
+            parent: "urn:p",
+            protect: true,
+            retainOnDelete: false,
+            inputs: { a: "1" },
+            outputs: { a: "1", arn: "arn" },
+        });
+    });
+
+    it("orders the tree parents first, siblings by URN, orphans as roots", () => {
+        const r = (urn: string, parent: string | null) => ({ urn, parent });
+        const shuffled = [r("c2", "b"), r("b", "a"), r("x", "missing"), r("c1", "b"), r("a", null), r("d", "a")];
+        assert.deepEqual(
+            treeOrder(shuffled).map((x) => x.urn),
+            ["a", "b", "c1", "c2", "d", "x"],
+        );
+    });
+
+    const colour: [string, boolean | undefined, string | undefined, boolean][] = [
+        ["a terminal", true, undefined, true],
+        ["a terminal with NO_COLOR=1", true, "1", false],
+        ["a terminal with an empty NO_COLOR", true, "", true],
+        ["a pipe", undefined, undefined, false],
+    ];
+    for (const [title, isTTY, noColor, expected] of colour) {
+        it(`colour on ${title}: ${expected}`, () => {
+            const env = noColor === undefined ? {} : { NO_COLOR: noColor };
+            assert.equal(useColour({ isTTY }, env), expected);
+        });
+    }
+
+    it("palette: escape codes only when colour is on", () => {
+        assert.deepEqual([palette(false).allow("Allow"), palette(true).allow("Allow"), palette(true).deny("Deny")], ["Allow", "\x1b[32mAllow\x1b[0m", "\x1b[31mDeny\x1b[0m"]);
+    });
+
+    it("renders a nested tree, Deny/Not* statements, multi-valued principals and conditions, inline policies, outputs", () => {
+        const S = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
+        const outer = "urn:pulumi:s::p::my:index:Outer::outer";
+        const inner = "urn:pulumi:s::p::my:index:Outer$my:index:Inner::inner";
+        const res = (type: string, name: string, urn: string, parent: string | null, more: Partial<PlanResource> = {}): PlanResource => ({
+            urn,
+            type,
+            name,
+            custom: type.startsWith("aws:"),
+            id: null,
+            parent,
+            protect: false,
+            retainOnDelete: false,
+            inputs: {},
+            outputs: {},
+            ...more,
+        });
+        const trust = { Statement: [{ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::1:root", "arn:aws:iam::2:root"] }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalTag/team": ["a", "b"] } } }] };
+        const deny = { Statement: { Sid: "NoDelete", Effect: "Deny", NotAction: ["ecr:Describe*"], NotResource: "arn:x" } };
+        const plan: Plan = {
+            project: "p",
+            stack: "s",
+            configFile: "/p/Pulumi.s.yaml",
+            accountId: "111111111111",
+            region: "us-east-1",
+            partition: "aws",
+            resources: [
+                res(STACK_TYPE, "p-s", S, null),
+                res("my:index:Outer", "outer", outer, S),
+                res("my:index:Inner", "inner", inner, outer),
+                res("aws:iam/role:Role", "r", "urn:r", inner, {
+                    protect: true,
+                    retainOnDelete: true,
+                    inputs: { assumeRolePolicy: JSON.stringify(trust), maxSessionDuration: 7200, inlinePolicies: [{ name: "deny", policy: JSON.stringify(deny) }] },
+                    outputs: { name: "role-r", arn: "arn:aws:iam::111111111111:role/role-r" },
+                }),
+                res("aws:iam/user:User", "u", "urn:u", outer, {
+                    inputs: { permissionsBoundary: "arn:aws:iam::111111111111:policy/b" },
+                    outputs: { name: "user-u", arn: "arn:aws:iam::111111111111:user/user-u" },
+                }),
+            ],
+            outputs: { token: SECRET, names: { a: "x", b: "y" }, text: "line 1\nline 2\n" },
+        };
+        assert.equal(
+            renderHuman(plan, palette(false)),
+            [
+                "Plan for stack s of project p: 5 resources to create",
+                "  config  /p/Pulumi.s.yaml",
+                "  target  account 111111111111, region us-east-1, partition aws",
+                "  offline Pulumi mocks, no AWS calls: IDs and ARNs are what AWS would assign",
+                "",
+                "Resources",
+                "  pulumi:pulumi:Stack         p-s",
+                "  └─ my:index:Outer           outer",
+                "     ├─ my:index:Inner        inner",
+                "     │  └─ aws:iam/role:Role  r      role-r [protected] [retain on delete]",
+                "     └─ aws:iam/user:User     u      user-u",
+                "",
+                "IAM principals: who can act, and what they can do",
+                "  IAM role role-r (r)",
+                "    ARN          arn:aws:iam::111111111111:role/role-r",
+                "    Max session  7200 s",
+                "    Boundary     none",
+                "    Who can assume it — trust policy:",
+                "      Allow (no Sid)",
+                "        Principal   AWS: arn:aws:iam::1:root",
+                "                    AWS: arn:aws:iam::2:root",
+                "        Actions     sts:AssumeRole",
+                "        Conditions  StringEquals aws:PrincipalTag/team in [a, b]",
+                "    What it can do — inline policy deny:",
+                "      Deny NoDelete",
+                "        NotActions    ecr:Describe*",
+                "        NotResources  arn:x",
+                "  IAM user user-u (u)",
+                "    ARN             arn:aws:iam::111111111111:user/user-u",
+                "    Boundary        arn:aws:iam::111111111111:policy/b",
+                "    Who can use it  no access keys",
+                "    What it can do: nothing (no policy attached)",
+                "",
+                "Stack outputs",
+                "  names  a: x",
+                "         b: y",
+                `  token  ${SECRET}`,
+                "  text:",
+                "    line 1",
+                "    line 2",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    it("errors: the user's mistakes by message alone, bugs with their stack", () => {
+        const bug = new TypeError("boom");
+        assert.deepEqual(
+            [errorText(new pulumi.RunError("bad config")), errorText(new PlanError("bad flag")), errorText(bug), errorText("text")],
+            ["bad config", "bad flag", bug.stack, "text"],
+        );
+    });
+});
