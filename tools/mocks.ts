@@ -122,6 +122,10 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                         : { secret, status: "Active" },
                 };
             }
+            case "aws:ecs/cluster:Cluster": {
+                const arn = `arn:${this.partition}:ecs:${this.region}:${this.accountId}:cluster/${physical}`;
+                return { id: arn, state: { name: physical, arn } };
+            }
             case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
                 return { id: `${String(inputs.role)}-${fake(name, 20, "0123456789abcdef")}`, state: {} };
             case "aws:iam/userPolicyAttachment:UserPolicyAttachment":
@@ -131,13 +135,37 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         }
     }
 
+    /**
+     * What a remote (multi-language) component's provider would return. Under mocks such a component
+     * registers alone, without children, so its outputs are made up here from its inputs.
+     */
+    private remoteComponentOutputs(type: string, name: string, inputs: State): State {
+        switch (type) {
+            case "awsx:ec2:DefaultVpc":
+                return {
+                    vpcId: `vpc-${fake(name, 17, "0123456789abcdef")}`,
+                    publicSubnetIds: ["a", "b", "c"].map((az) => `subnet-${fake(`${name}-${az}`, 17, "0123456789abcdef")}`),
+                    privateSubnetIds: [],
+                };
+            case "awsx:ecs:FargateService": {
+                // `service` stands in for the aws.ecs.Service the real component returns a reference to.
+                const cluster = String(inputs.cluster);
+                const serviceName = (inputs.name as string | undefined) ?? `${name}-${fake(name, 7, "0123456789abcdef")}`;
+                const arn = `arn:${this.partition}:ecs:${this.region}:${this.accountId}:service/${cluster.split("/").pop()}/${serviceName}`;
+                return { service: { id: arn, arn, name: serviceName, cluster } };
+            }
+            default:
+                return {};
+        }
+    }
+
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
         const inputs = (args.inputs ?? {}) as State;
         let id: string | undefined;
         let outputs: State;
         if (args.custom === false) {
             id = undefined;
-            outputs = { ...inputs };
+            outputs = { ...inputs, ...this.remoteComponentOutputs(args.type, args.name, inputs) };
         } else {
             const result = this.outputsFor(args.type, args.name, inputs);
             id = result.id;

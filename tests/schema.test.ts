@@ -1,0 +1,237 @@
+// The multi-language contract: the Pulumi package schema that `pulumi package add` infers from this
+// repository (PulumiPlugin.yaml, runtime nodejs). It is built here as the plugin host builds it —
+// ComponentProvider over the package directory, with the components the library exports — offline
+// and without the Pulumi CLI. Property types are asserted in a TypeScript-like notation: `Input<T>`
+// where other languages may pass an Output, `T` where they must pass a plain value.
+import assert from "assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import * as library from "../components";
+import { ECR_CI_ENVIRONMENT_TYPE } from "../components";
+
+const REPO = path.resolve(__dirname, "..");
+const TYPE_PREFIX = "#/types/ecr-ci:index:";
+
+interface PropertySpec {
+    type?: string;
+    $ref?: string;
+    plain?: boolean;
+    optional?: boolean;
+    description?: string;
+    items?: PropertySpec;
+    additionalProperties?: PropertySpec;
+}
+
+interface ObjectTypeSpec {
+    type: string;
+    properties?: Record<string, PropertySpec>;
+    required?: string[];
+    enum?: { name: string; value: string; description?: string }[];
+}
+
+interface PackageSchema {
+    name: string;
+    version: string;
+    resources: Record<
+        string,
+        {
+            isComponent: boolean;
+            description: string;
+            inputProperties: Record<string, PropertySpec>;
+            requiredInputs: string[];
+            properties: Record<string, PropertySpec>;
+            required: string[];
+        }
+    >;
+    types: Record<string, ObjectTypeSpec>;
+    dependencies: unknown[];
+}
+
+/**
+ * The package directory as the plugin host reads it — package.json (entry points, name, version),
+ * tsconfig.json's compiler options, the program entry `index.ts` and the library — linked into `dir`.
+ * Only the tsconfig `include` is narrowed to what `index.ts` reaches: the schema is inferred from the
+ * entry point's imports, and the tests, tools and benchmarks the root tsconfig also includes would
+ * only make the analyzer's TypeScript program several times larger.
+ */
+function linkPluginView(dir: string): void {
+    for (const entry of ["package.json", "index.ts", "components", "node_modules"]) {
+        fs.symlinkSync(path.join(REPO, entry), path.join(dir, entry));
+    }
+    const tsconfig = { extends: path.join(REPO, "tsconfig.json"), include: ["index.ts", "components/**/*.ts"] };
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+}
+
+/** `string`, `RepositoryArgs[]`, `Record<string, string>`, with `Input<…>` where an input is not plain. */
+function typeOf(p: PropertySpec, isInput: boolean): string {
+    const base = p.$ref
+        ? p.$ref.replace(TYPE_PREFIX, "")
+        : p.type === "array"
+          ? `${typeOf(p.items!, isInput)}[]`
+          : p.type === "object" && p.additionalProperties
+            ? `Record<string, ${typeOf(p.additionalProperties, isInput)}>`
+            : String(p.type);
+    return isInput && !p.plain ? `Input<${base}>` : base;
+}
+
+/** Property name (with `?` when optional) → type. */
+function shape(properties: Record<string, PropertySpec>, isInput: boolean): Record<string, string> {
+    return Object.fromEntries(Object.entries(properties).map(([name, p]) => [`${name}${p.optional ? "?" : ""}`, typeOf(p, isInput)]));
+}
+
+/** Every documented place (`input environment`, `type GitHubArgs.owner`, …) whose description is missing. */
+function undocumented(schema: PackageSchema): string[] {
+    const resource = schema.resources[ECR_CI_ENVIRONMENT_TYPE];
+    const places: [string, { description?: string }][] = [
+        ["resource", resource],
+        ...Object.entries(resource.inputProperties).map(([k, p]): [string, PropertySpec] => [`input ${k}`, p]),
+        ...Object.entries(resource.properties).map(([k, p]): [string, PropertySpec] => [`output ${k}`, p]),
+        ...Object.entries(schema.types).flatMap(([token, t]) => [
+            ...Object.entries(t.properties ?? {}).map(([k, p]): [string, PropertySpec] => [`type ${token}.${k}`, p]),
+            ...(t.enum ?? []).map((e): [string, { description?: string }] => [`enum ${token}.${e.name}`, e]),
+        ]),
+    ];
+    return places.filter(([, d]) => !d.description?.trim()).map(([place]) => place);
+}
+
+describe("multi-language package schema (PulumiPlugin.yaml)", () => {
+    let schema: PackageSchema;
+    const packageJson = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { name: string; version: string };
+
+    before(async () => {
+        const view = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plugin-"));
+        try {
+            linkPluginView(view);
+            // Like `@pulumi/pulumi/cmd/run-plugin`: the components are those the package exports, the
+            // provider name is the package name (scope dropped), the directory is the package root.
+            const provider = new ComponentProvider({ components: getPulumiComponents(library), dirname: view, name: packageJson.name });
+            schema = JSON.parse(await provider.getSchema()) as PackageSchema;
+        } finally {
+            fs.rmSync(view, { recursive: true, force: true });
+        }
+    });
+
+    it("is declared as a Node.js source plugin", () => {
+        assert.equal(fs.readFileSync(path.join(REPO, "PulumiPlugin.yaml"), "utf8").replace(/^#.*\n/gm, "").trim(), "runtime: nodejs");
+    });
+
+    it("exposes exactly one component, EcrCiEnvironment, under the package's own type token", () => {
+        assert.deepEqual(
+            { name: schema.name, version: schema.version, resources: Object.keys(schema.resources), dependencies: schema.dependencies },
+            { name: "ecr-ci", version: packageJson.version, resources: [ECR_CI_ENVIRONMENT_TYPE], dependencies: [] },
+        );
+        assert.equal(schema.resources[ECR_CI_ENVIRONMENT_TYPE].isComponent, true);
+    });
+
+    it("infers the inputs: plain values except where Outputs are accepted, two required", () => {
+        const resource = schema.resources[ECR_CI_ENVIRONMENT_TYPE];
+        assert.deepEqual(shape(resource.inputProperties, true), {
+            environment: "string",
+            repositories: "RepositoryArgs[]",
+            "protect?": "boolean",
+            "authMode?": "AuthMode",
+            "github?": "GitHubArgs",
+            "oidcProvider?": "Input<string>",
+            "maxSessionDurationSeconds?": "number",
+            "iamPath?": "string",
+            "permissionsBoundaryArn?": "string",
+            "pgpKey?": "string",
+            "pullFrom?": "string[]",
+            "ecsDeploy?": "EcsDeployArgs",
+            "createRepositories?": "CreateRepositoriesArgs",
+            "stateBackend?": "StateBackendArgs",
+            "previewRole?": "PreviewRoleArgs",
+            "tags?": "Record<string, string>",
+        });
+        assert.deepEqual(resource.requiredInputs, ["environment", "repositories"]);
+    });
+
+    it("infers the nested argument types and the enums", () => {
+        const types = Object.fromEntries(
+            Object.entries(schema.types).map(([token, t]) => [
+                token.replace("ecr-ci:index:", ""),
+                t.enum ? Object.fromEntries(t.enum.map((e) => [e.name, e.value])) : { ...shape(t.properties ?? {}, true), required: t.required },
+            ]),
+        );
+        assert.deepEqual(types, {
+            RepositoryArgs: {
+                name: "string",
+                "imageTagMutability?": "ImageTagMutability",
+                "scanOnPush?": "boolean",
+                "kmsKeyArn?": "string",
+                "untaggedExpiryDays?": "number",
+                "keepImages?": "number",
+                "forceDelete?": "boolean",
+                "pullAccounts?": "string[]",
+                required: ["name"],
+            },
+            ImageTagMutability: { Immutable: "IMMUTABLE", Mutable: "MUTABLE" },
+            AuthMode: { Oidc: "oidc", User: "user" },
+            GitHubArgs: {
+                owner: "string",
+                repository: "string",
+                "branches?": "string[]",
+                "tags?": "string[]",
+                "environments?": "string[]",
+                "pullRequests?": "boolean",
+                "ownerId?": "string",
+                "repositoryId?": "string",
+                "enterpriseSlug?": "string",
+                "jobWorkflowRef?": "string",
+                required: ["owner", "repository"],
+            },
+            // Wired from other resources (a cluster, a service, task roles): Outputs accepted.
+            EcsDeployArgs: { clusterArn: "Input<string>", services: "Input<string>[]", "passRoleArns?": "Input<string>[]", required: ["clusterArn", "services"] },
+            CreateRepositoriesArgs: { namePrefix: "string", requiredTags: "Record<string, string>", required: ["namePrefix", "requiredTags"] },
+            StateBackendArgs: { bucket: "string", "prefix?": "string", "kmsKeyArn?": "string", required: ["bucket"] },
+            PreviewRoleArgs: { "maxSessionDurationSeconds?": "number", required: [] },
+        });
+    });
+
+    it("infers the outputs from the public fields: mode-specific ones optional", () => {
+        const resource = schema.resources[ECR_CI_ENVIRONMENT_TYPE];
+        assert.deepEqual(shape(resource.properties, false), {
+            repositoryUrls: "Record<string, string>",
+            repositoryArns: "Record<string, string>",
+            registryId: "string",
+            region: "string",
+            policyArn: "string",
+            "roleArn?": "string",
+            "oidcProviderArn?": "string",
+            "previewRoleArn?": "string",
+            "userName?": "string",
+            "accessKeyId?": "string",
+            "secretAccessKey?": "string",
+            "encryptedSecretAccessKey?": "string",
+            githubActionsSnippet: "string",
+        });
+        assert.deepEqual(resource.required, ["githubActionsSnippet", "policyArn", "region", "registryId", "repositoryArns", "repositoryUrls"]);
+    });
+
+    it("documents every input, output, nested property and enum value from the JSDoc", () => {
+        assert.deepEqual(undocumented(schema), []);
+        const resource = schema.resources[ECR_CI_ENVIRONMENT_TYPE];
+        assert.deepEqual(
+            {
+                component: resource.description.split("\n")[0],
+                oidcProvider: resource.inputProperties.oidcProvider.description,
+                branches: schema.types["ecr-ci:index:GitHubArgs"].properties!.branches.description,
+                roleArn: resource.properties.roleArn.description,
+            },
+            {
+                component: "One environment (one stack) of one GitHub repository's image pipeline:",
+                oidcProvider: [
+                    "`create` to create GitHub's OIDC provider, or the ARN of an existing one",
+                    "(`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`): there is",
+                    "one provider per URL per account, so a second stack in the same account must reuse it.",
+                    "Another environment's `oidcProviderArn` output can be passed as is; it must resolve to an ARN.",
+                ].join("\n"),
+                // JSDoc tags (`@default`) are not part of the inferred description.
+                branches: "Branches whose workflows may push, e.g. `main` or the pattern `release/*`.",
+                roleArn: "OIDC mode: the role GitHub Actions assumes (`role-to-assume`).",
+            },
+        );
+    });
+});
