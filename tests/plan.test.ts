@@ -1,7 +1,7 @@
 // The offline plan (tools/plan.ts). Its pure parts are tested in-process; the command itself runs as
-// child processes, all started together in `before` so they overlap: dev (both formats), prod
-// (--json), a user-mode config in a temp dir (both formats), a bad config and bad flags (through
-// the npm script).
+// five child processes, exactly as package.json's `plan` script starts it, all started together in
+// `before` so they overlap: dev (--json), prod (human), a user-mode config in a temp dir (both
+// formats) and a bad config. Bad flags are covered in-process (same exit path as a bad config).
 import assert from "assert/strict";
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -32,8 +32,9 @@ import {
     useColour,
 } from "../tools/plan";
 
-const PLAN_SCRIPT = path.join(PROJECT_DIR, "tools", "plan.ts");
-/** The loader `npm run plan` uses: transpiled JavaScript cached across processes. */
+/** The `plan` script of package.json, e.g. `node -r ./tools/ts-register.js tools/plan.ts`. */
+const PLAN_COMMAND = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.plan.split(" ");
+/** The loader the script uses: transpiled JavaScript cached across processes. */
 const TS_REGISTER = path.join(PROJECT_DIR, "tools", "ts-register.js");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tsRegister = require(TS_REGISTER) as { warm(filenames: readonly string[]): void };
@@ -44,9 +45,14 @@ function programFiles(): string[] {
         fs.readdirSync(path.join(PROJECT_DIR, dir)).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => path.join(PROJECT_DIR, dir, f));
     return [path.join(PROJECT_DIR, "index.ts"), ...ts("components"), ...ts("tools")];
 }
+
 const RESOURCE_KEYS = ["urn", "type", "name", "custom", "id", "parent", "protect", "retainOnDelete", "inputs", "outputs"];
-const STACK_TYPE = "pulumi:pulumi:Stack";
-const ACCESS_KEY_TYPE = "aws:iam/accessKey:AccessKey";
+const T = {
+    stack: "pulumi:pulumi:Stack",
+    component: "ecr-ci:index:EcrCiEnvironment",
+    repository: "aws:ecr/repository:Repository",
+    accessKey: "aws:iam/accessKey:AccessKey",
+};
 const USER_ACCOUNT = "111122223333";
 const USER_REGION = "cn-north-1";
 
@@ -79,24 +85,22 @@ interface Run {
     readonly code: number | null;
     readonly stdout: string;
     readonly stderr: string;
-    readonly ms: number;
 }
 
-/** Run the plan as its own process, as `npm run plan` does, or through `npm run --silent plan` itself. */
-function plan(args: readonly string[], via: "node" | "npm" = "node"): Promise<Run> {
-    const started = Date.now();
-    const [command, argv] =
-        via === "node"
-            ? [process.execPath, ["-r", TS_REGISTER, PLAN_SCRIPT, ...args]]
-            : ["npm", ["run", "--silent", "plan", "--", ...args]];
+/** Run the plan as its own process, the way `npm run plan -- <args>` does (without npm's banner). */
+function plan(args: readonly string[]): Promise<Run> {
+    const [command, ...scriptArgs] = PLAN_COMMAND;
     return new Promise((resolve, reject) => {
-        const child = spawn(command, argv, { cwd: PROJECT_DIR, env: { ...process.env, NO_COLOR: "" } });
+        const child = spawn(command === "node" ? process.execPath : command, [...scriptArgs, ...args], {
+            cwd: PROJECT_DIR,
+            env: { ...process.env, NO_COLOR: "" },
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
 }
 
@@ -106,18 +110,18 @@ interface JsonPlan {
     readonly outputs: Record<string, unknown>;
 }
 
-function parseJson(run: Run): JsonPlan {
-    assert.equal(run.code, 0, run.stderr);
-    return JSON.parse(run.stdout) as JsonPlan;
-}
-
-/** A successful run may only warn (the runtime warns about undefined stack outputs). */
-function assertOnlyWarnings(run: Run): void {
+/** A successful run: exit 0, and stderr holds warnings only (the runtime warns about undefined stack outputs). */
+function assertSucceeded(run: Run): void {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(run.stderr.split("\n").filter((line) => line !== "" && !line.startsWith("warning: ")), []);
 }
 
-/** The `type  name` pairs of the human output's resource tree, in order. */
+function parseJson(run: Run): JsonPlan {
+    assertSucceeded(run);
+    return JSON.parse(run.stdout) as JsonPlan;
+}
+
+/** The `type name` pairs of the human output's resource tree, in order. */
 function treeRows(human: string): string[] {
     const section = human.split("\n\n").find((block) => block.startsWith("Resources\n"));
     assert.ok(section, human);
@@ -133,10 +137,21 @@ function only(plan: JsonPlan, type: string): PlanResource {
     return found[0];
 }
 
+/** `[type, name, parent as "stack"/"component"/null, protect]` of every resource, in output order. */
+function tree(plan: JsonPlan): [string, string, string | null, boolean][] {
+    const component = only(plan, T.component).urn;
+    return plan.resources.map((r) => [r.type, r.name, r.parent === null ? null : r.parent === component ? "component" : "stack", r.protect]);
+}
+
+/** The snippet as the human output indents it under `githubActionsSnippet:`. */
+function indentedSnippet(snippet: string): string {
+    return snippet.replace(/\n$/, "").split("\n").map((line) => `    ${line}`.trimEnd()).join("\n");
+}
+
 describe("offline plan: command", function () {
     this.timeout(30000);
     let tmp: string;
-    let runs: Record<"devHuman" | "devJson" | "prodJson" | "userHuman" | "userJson" | "badConfig" | "badFlags", Promise<Run>>;
+    let runs: Record<"devJson" | "prodHuman" | "userHuman" | "userJson" | "badConfig", Promise<Run>>;
 
     before(() => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plan-"));
@@ -149,13 +164,11 @@ describe("offline plan: command", function () {
         tsRegister.warm(programFiles());
         // Started together, awaited by the tests below.
         runs = {
-            devHuman: plan(["--stack", "dev"]),
             devJson: plan(["--stack", "dev", "--json"]),
-            prodJson: plan(["--stack", "prod", "--json"]),
+            prodHuman: plan(["--stack", "prod"]),
             userHuman: plan(user),
             userJson: plan([...user, "--json"]),
             badConfig: plan(["--stack", "bad", "--config-file", badFile]),
-            badFlags: plan(["--stack", "dev", "--json=yes", "--account", "1234"], "npm"),
         };
     });
 
@@ -165,59 +178,50 @@ describe("offline plan: command", function () {
     });
 
     it("--json has the shape { stack, resources, outputs }, parents before children, in a stable order", async () => {
-        const prod = parseJson(await runs.prodJson);
-        assert.deepEqual(Object.keys(prod), ["stack", "resources", "outputs"]);
-        assert.equal(prod.stack, "prod");
-        for (const r of prod.resources) {
+        const dev = parseJson(await runs.devJson);
+        assert.deepEqual(Object.keys(dev), ["stack", "resources", "outputs"]);
+        assert.equal(dev.stack, "dev");
+        for (const r of dev.resources) {
             assert.deepEqual(Object.keys(r), RESOURCE_KEYS, r.urn);
         }
-        const seen = new Set<string>();
-        for (const r of prod.resources) {
-            assert.ok(r.parent === null || seen.has(r.parent), `${r.urn} comes after its parent`);
-            seen.add(r.urn);
-        }
-        assert.deepEqual(prod.resources, treeOrder(prod.resources));
-        const component = only(prod, "ecr-ci:index:EcrCiEnvironment");
-        assert.deepEqual(
-            prod.resources.map((r) => [r.type, r.name, r.parent === null ? null : r.parent === component.urn ? "component" : "stack", r.protect]),
-            [
-                [STACK_TYPE, "ecr-ci-prod", null, false],
-                ["ecr-ci:index:EcrCiEnvironment", "prod", "stack", false],
-                ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "prod-app-prod", "component", false],
-                ["aws:ecr/repository:Repository", "prod-app-prod", "component", true],
-                ["aws:iam/openIdConnectProvider:OpenIdConnectProvider", "prod-github", "component", false],
-                ["aws:iam/policy:Policy", "prod-ci", "component", false],
-                ["aws:iam/role:Role", "prod-ci", "component", false],
-                ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod-ci", "component", false],
-            ],
-        );
+        assert.deepEqual(dev.resources, treeOrder(dev.resources));
+        assert.deepEqual(tree(dev), [
+            [T.stack, "ecr-ci-dev", null, false],
+            [T.component, "dev", "stack", false],
+            ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "dev-app-dev", "component", false],
+            [T.repository, "dev-app-dev", "component", false],
+            ["aws:iam/openIdConnectProvider:OpenIdConnectProvider", "dev-github", "component", false],
+            ["aws:iam/policy:Policy", "dev-ci", "component", false],
+            ["aws:iam/role:Role", "dev-ci", "component", false],
+            ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dev-ci", "component", false],
+        ]);
     });
 
     it("--json: URNs as the engine writes them, and the stack outputs Pulumi would record", async () => {
-        const prod = parseJson(await runs.prodJson);
+        const dev = parseJson(await runs.devJson);
         const arn = (resource: string) => `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:${resource}`;
-        const repositoryUrl = `${DEFAULT_ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/app-prod`;
+        const repositoryUrl = `${DEFAULT_ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/app-dev`;
         const outputs = {
             githubActionsSnippet: githubActionsSnippet({
                 authMode: AuthMode.Oidc,
-                roleArn: arn("role/ecr-ci-prod"),
+                roleArn: arn("role/ecr-ci-dev"),
                 region: "eu-west-1",
                 audience: "sts.amazonaws.com",
                 repositoryUrl,
             }),
             oidcProviderArn: arn("oidc-provider/token.actions.githubusercontent.com"),
-            policyArn: arn("policy/ecr-ci-prod"),
+            policyArn: arn("policy/ecr-ci-dev"),
             region: "eu-west-1",
             registryId: DEFAULT_ACCOUNT_ID,
-            repositoryArns: { "app-prod": `arn:aws:ecr:eu-west-1:${DEFAULT_ACCOUNT_ID}:repository/app-prod` },
-            repositoryUrls: { "app-prod": repositoryUrl },
-            roleArn: arn("role/ecr-ci-prod"),
+            repositoryArns: { "app-dev": `arn:aws:ecr:eu-west-1:${DEFAULT_ACCOUNT_ID}:repository/app-dev` },
+            repositoryUrls: { "app-dev": repositoryUrl },
+            roleArn: arn("role/ecr-ci-dev"),
         };
-        assert.deepEqual(prod.outputs, outputs);
-        assert.deepEqual(only(prod, STACK_TYPE), {
-            urn: "urn:pulumi:prod::ecr-ci::pulumi:pulumi:Stack::ecr-ci-prod",
-            type: STACK_TYPE,
-            name: "ecr-ci-prod",
+        assert.deepEqual(dev.outputs, outputs);
+        assert.deepEqual(only(dev, T.stack), {
+            urn: "urn:pulumi:dev::ecr-ci::pulumi:pulumi:Stack::ecr-ci-dev",
+            type: T.stack,
+            name: "ecr-ci-dev",
             custom: false,
             id: null,
             parent: null,
@@ -227,57 +231,81 @@ describe("offline plan: command", function () {
             outputs,
         });
         // No `pulumi:pulumi:Stack$` in the children's URNs: the engine leaves the root's type out.
-        assert.equal(only(prod, "ecr-ci:index:EcrCiEnvironment").urn, "urn:pulumi:prod::ecr-ci::ecr-ci:index:EcrCiEnvironment::prod");
-        assert.equal(
-            only(prod, "aws:ecr/repository:Repository").urn,
-            "urn:pulumi:prod::ecr-ci::ecr-ci:index:EcrCiEnvironment$aws:ecr/repository:Repository::prod-app-prod",
-        );
+        assert.equal(only(dev, T.component).urn, "urn:pulumi:dev::ecr-ci::ecr-ci:index:EcrCiEnvironment::dev");
+        assert.equal(only(dev, T.repository).urn, "urn:pulumi:dev::ecr-ci::ecr-ci:index:EcrCiEnvironment$aws:ecr/repository:Repository::dev-app-dev");
     });
 
-    it("human output names every resource of the same stack's JSON, in the same order", async () => {
-        const [human, json] = await Promise.all([runs.devHuman, runs.devJson]);
-        assertOnlyWarnings(human);
-        assert.deepEqual(
-            treeRows(human.stdout),
-            parseJson(json).resources.map((r) => `${r.type} ${r.name}`),
-        );
-    });
-
-    it("human output reads like a review: target, repository settings, trust, permissions, outputs and snippet", async () => {
-        const run = await runs.devHuman;
-        const dev = parseJson(await runs.devJson);
+    it("human output reads like a review: target, protection, repository settings, trust, permissions, snippet last", async () => {
+        const run = await runs.prodHuman;
+        assertSucceeded(run);
         const text = run.stdout;
         assert.doesNotMatch(text, /\x1b\[/, "no colour when stdout is not a terminal");
         const lines = text.split("\n");
-        assert.equal(lines[0], `Plan for stack dev of project ecr-ci: ${dev.resources.length} resources to create`);
-        assert.equal(lines[2], `  target  account ${DEFAULT_ACCOUNT_ID}, region eu-west-1, partition aws`);
+        assert.deepEqual(lines.slice(0, 4), [
+            `Plan for stack prod of project ecr-ci: ${treeRows(text).length} resources to create`,
+            `  config  ${path.join(PROJECT_DIR, "Pulumi.prod.yaml")}`,
+            `  target  account ${DEFAULT_ACCOUNT_ID}, region eu-west-1, partition aws`,
+            "  offline Pulumi mocks, no AWS calls: IDs and ARNs are what AWS would assign",
+        ]);
         const expectedBlocks = [
-            ["    Image tags    IMMUTABLE (a pushed tag cannot be moved)", "    Scan on push  yes"],
+            ["aws:ecr/repository:Repository                        prod-app-prod  app-prod [protected]"],
+            ["    Image tags    IMMUTABLE (a pushed tag cannot be moved)", "    Scan on push  yes", "    Encryption    AES256", "    Force delete  no", "    Protected     yes"],
             ["    Who can assume it — trust policy:", "      Allow GitHubActions"],
             [
                 "        Conditions  StringEquals token.actions.githubusercontent.com:aud = sts.amazonaws.com",
-                "                    StringEquals token.actions.githubusercontent.com:sub = repo:acme/app:ref:refs/heads/dev",
+                "                    StringEquals token.actions.githubusercontent.com:sub = repo:acme/app:ref:refs/heads/main",
             ],
-            [`    What it can do — managed policy ecr-ci-dev (arn:aws:iam::${DEFAULT_ACCOUNT_ID}:policy/ecr-ci-dev):`, "      Allow EcrLogin"],
+            [`    What it can do — managed policy ecr-ci-prod (arn:aws:iam::${DEFAULT_ACCOUNT_ID}:policy/ecr-ci-prod):`, "      Allow EcrLogin"],
             ["        Actions    ecr:GetAuthorizationToken", "        Resources  *"],
+            // The promotion: prod may pull (only pull) from app-dev.
+            [
+                "      Allow PromotionPull",
+                "        Actions    ecr:BatchCheckLayerAvailability",
+                "                   ecr:BatchGetImage",
+                "                   ecr:GetDownloadUrlForLayer",
+                `        Resources  arn:aws:ecr:eu-west-1:${DEFAULT_ACCOUNT_ID}:repository/app-dev`,
+            ],
         ];
         for (const block of expectedBlocks) {
-            assert.ok(text.includes(block.join("\n")), `missing:\n${block.join("\n")}`);
+            assert.ok(text.includes(block.join("\n")), `missing:\n${block.join("\n")}\nin:\n${text}`);
         }
-        const snippet = String(dev.outputs.githubActionsSnippet);
-        const indented = snippet.replace(/\n$/, "").split("\n").map((l) => `    ${l}`.trimEnd()).join("\n");
-        assert.ok(text.endsWith(`  githubActionsSnippet:\n${indented}\n`), "the snippet closes the output");
+        const snippet = githubActionsSnippet({
+            authMode: AuthMode.Oidc,
+            roleArn: `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:role/ecr-ci-prod`,
+            region: "eu-west-1",
+            audience: "sts.amazonaws.com",
+            repositoryUrl: `${DEFAULT_ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/app-prod`,
+        });
+        assert.ok(text.endsWith(`  githubActionsSnippet:\n${indentedSnippet(snippet)}\n`), "the snippet closes the output");
+    });
+
+    it("human output names every resource of the same stack's JSON, in the same order", async () => {
+        const [human, json] = await Promise.all([runs.userHuman, runs.userJson]);
+        assertSucceeded(human);
+        const plan = parseJson(json);
+        assert.deepEqual(treeRows(human.stdout), plan.resources.map((r) => `${r.type} ${r.name}`));
+        assert.deepEqual(tree(plan), [
+            [T.stack, "ecr-ci-ci", null, false],
+            [T.component, "ci", "stack", false],
+            ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "ci-api", "component", false],
+            [T.repository, "ci-api", "component", true],
+            ["aws:ecr/repositoryPolicy:RepositoryPolicy", "ci-api", "component", false],
+            [T.accessKey, "ci-ci", "component", false],
+            ["aws:iam/policy:Policy", "ci-ci", "component", false],
+            ["aws:iam/user:User", "ci-ci", "component", false],
+            ["aws:iam/userPolicyAttachment:UserPolicyAttachment", "ci-ci", "component", false],
+        ]);
+        assert.ok(human.stdout.includes(`${T.repository}                      ci-api     api [protected]\n`));
     });
 
     it("user mode: the mock's secret access key appears nowhere, [secret] does, in both formats", async () => {
         const [human, jsonRun] = await Promise.all([runs.userHuman, runs.userJson]);
         const json = parseJson(jsonRun);
-        assertOnlyWarnings(human);
-        assertOnlyWarnings(jsonRun);
-        const key = only(json, ACCESS_KEY_TYPE);
+        assertSucceeded(human);
+        const key = only(json, T.accessKey);
         // What the shared mock returns for this very access key.
         const mocked = new AwsMocks({ accountId: USER_ACCOUNT, region: USER_REGION }).newResource({
-            type: ACCESS_KEY_TYPE,
+            type: T.accessKey,
             name: key.name,
             inputs: key.inputs,
             custom: true,
@@ -288,7 +316,7 @@ describe("offline plan: command", function () {
             assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "the secret leaked");
         }
         assert.deepEqual(key.outputs, { secret: SECRET, status: "Active", user: "ecr-ci-ci" });
-        assert.equal(only(json, "ecr-ci:index:EcrCiEnvironment").outputs.secretAccessKey, SECRET);
+        assert.equal(only(json, T.component).outputs.secretAccessKey, SECRET);
         const repositoryUrl = `${USER_ACCOUNT}.dkr.ecr.${USER_REGION}.amazonaws.com.cn/api`;
         assert.deepEqual(json.outputs, {
             accessKeyId: mocked.id,
@@ -303,7 +331,6 @@ describe("offline plan: command", function () {
         });
         assert.ok(human.stdout.includes(`\n  secretAccessKey  ${SECRET}\n`));
         assert.ok(human.stdout.includes(`    Who can use it  anyone holding its access key ${mocked.id} (secret ${SECRET})\n`));
-        assert.deepEqual(treeRows(human.stdout), json.resources.map((r) => `${r.type} ${r.name}`));
     });
 
     it("bad config: exit 1, the program's own message alone on stderr, nothing on stdout", async () => {
@@ -318,23 +345,7 @@ describe("offline plan: command", function () {
             return assert.fail("the bad config parsed");
         })();
         assert.match(message, /^Invalid ecr-ci stack configuration: 2 problems:\n {2}- ecr-ci:/);
-        assert.deepEqual(run, { code: 1, stdout: "", stderr: `${message}\n`, ms: run.ms });
-    });
-
-    it("bad flags through `npm run --silent plan`: exit 1, every problem and the usage, nothing on stdout", async () => {
-        const run = await runs.badFlags;
-        assert.deepEqual(run, {
-            code: 1,
-            stdout: "",
-            stderr: [
-                "Invalid plan arguments: 2 problems:",
-                "  - --json takes no value",
-                '  - --account = "1234": use a 12-digit AWS account ID',
-                USAGE,
-                "",
-            ].join("\n"),
-            ms: run.ms,
-        });
+        assert.deepEqual(run, { code: 1, stdout: "", stderr: `${message}\n` });
     });
 });
 
@@ -568,7 +579,7 @@ describe("offline plan: presentation helpers", () => {
             region: "us-east-1",
             partition: "aws",
             resources: [
-                res(STACK_TYPE, "p-s", S, null),
+                res(T.stack, "p-s", S, null),
                 res("my:index:Outer", "outer", outer, S),
                 res("my:index:Inner", "inner", inner, outer),
                 res("aws:iam/role:Role", "r", "urn:r", inner, {
