@@ -1,25 +1,17 @@
-// The npm package as a consumer gets it: the repository's files are staged in a temporary directory,
-// the library is built there with tsconfig.build.json, `npm pack` makes the tarball, the tarball is
-// extracted into a fresh consumer project (offline: its @pulumi dependencies are this repository's
-// node_modules), a strict TypeScript program is compiled against the *published* declarations and
-// run under mocks.
-//
-// Speed: the build and the consumer compile run in this process and share the parsed declaration
-// files of node_modules (the bulk of both compiles); `npm pack --ignore-scripts` then packs the
-// staged build instead of running the `prepare` build a second time.
+// The npm package as a consumer gets it: staged, built with tsconfig.build.json, packed with
+// `npm pack`, extracted into a fresh consumer project whose strict TypeScript program is compiled
+// against the published declarations (all of that in ./support/publish-worker.ts, started when this
+// file loads) — then run here under mocks: two environments sharing one OIDC provider.
 import assert from "assert/strict";
-import { execFile } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { promisify } from "util";
-import * as ts from "typescript";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
+import { PublishedPackage, startPublication } from "./support/published";
 
-const exec = promisify(execFile);
+const publication = startPublication();
+
 const REPO = path.resolve(__dirname, "..");
-const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const ACCOUNT = "123456789012";
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
 const T = {
@@ -31,105 +23,10 @@ const T = {
     attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 };
 
-/** The consumer: two environments of one account in one program, sharing dev's OIDC provider. */
-const CONSUMER_PROGRAM = `
-import * as pulumi from "@pulumi/pulumi";
-import { EcrCiEnvironment } from "ecr-ci";
-
-const github = { owner: "acme", repository: "app" };
-
-// Creates the account's GitHub OIDC provider (oidcProvider defaults to "create").
-const dev = new EcrCiEnvironment("dev", {
-    environment: "dev",
-    repositories: [{ name: "app-dev" }],
-    github: { ...github, branches: ["main"] },
-});
-
-// Same account: there is one provider per URL, so prod trusts dev's (an Output, passed as is).
-const prod = new EcrCiEnvironment("prod", {
-    environment: "prod",
-    repositories: [{ name: "app-prod" }],
-    github: { ...github, environments: ["production"] },
-    oidcProvider: dev.oidcProviderArn,
-});
-
-export const roleArns = pulumi.all({ dev: dev.roleArn, prod: prod.roleArn });
-export const oidcProviderArns = pulumi.all({ dev: dev.oidcProviderArn, prod: prod.oidcProviderArn });
-`;
-
+/** What the consumer program (CONSUMER_PROGRAM in ./support/published.ts) exports. */
 interface ConsumerExports {
     roleArns: pulumi.Output<Record<"dev" | "prod", string | undefined>>;
     oidcProviderArns: pulumi.Output<Record<"dev" | "prod", string | undefined>>;
-}
-
-/** Declaration files of node_modules, parsed (and bound) once for every program of this test. */
-const sharedDeclarations = new Map<string, ts.SourceFile>();
-
-function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
-    const host = ts.createCompilerHost(options);
-    const read = host.getSourceFile.bind(host);
-    host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-        if (!fileName.includes(NODE_MODULES)) {
-            return read(fileName, languageVersion, onError, shouldCreate);
-        }
-        let file = sharedDeclarations.get(fileName);
-        if (!file) {
-            file = read(fileName, languageVersion, onError, shouldCreate);
-            if (file) {
-                sharedDeclarations.set(fileName, file);
-            }
-        }
-        return file;
-    };
-    return host;
-}
-
-function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string[] {
-    return diagnostics.map((d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => REPO, getNewLine: () => "\n" }).trim());
-}
-
-/** Compile and emit; returns the program and every diagnostic as text. */
-function compile(rootNames: readonly string[], options: ts.CompilerOptions): { program: ts.Program; diagnostics: string[] } {
-    const program = ts.createProgram({ rootNames, options, host: compilerHost(options) });
-    const emitted = program.emit();
-    return { program, diagnostics: formatDiagnostics([...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics]) };
-}
-
-/** Copy the files a checkout of the repository has (tracked and new, not ignored) to `dir`. */
-async function stageRepository(dir: string): Promise<void> {
-    const { stdout } = await exec("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO });
-    for (const file of stdout.split("\0").filter((f) => f && fs.existsSync(path.join(REPO, f)))) {
-        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
-    }
-    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
-}
-
-/** `tsc -p tsconfig.build.json`, in process. */
-function buildLibrary(dir: string): string[] {
-    const parsed = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.build.json"), {}, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(formatDiagnostics([d]).join("\n")),
-    });
-    assert.ok(parsed);
-    return compile(parsed.fileNames, parsed.options).diagnostics;
-}
-
-/** `npm pack` of the staged build: the tarball's path and its file list. */
-async function pack(dir: string, destination: string): Promise<{ tarball: string; files: string[] }> {
-    const { stdout } = await exec("npm", ["pack", "--json", "--ignore-scripts", "--offline", "--pack-destination", destination], { cwd: dir });
-    const [result] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
-    return { tarball: path.join(destination, result.filename), files: result.files.map((f) => f.path).sort() };
-}
-
-/** A consumer project with the tarball extracted as node_modules/ecr-ci (what `npm install` unpacks). */
-async function consumerProject(dir: string, tarball: string): Promise<void> {
-    const installed = path.join(dir, "node_modules", "ecr-ci");
-    fs.mkdirSync(installed, { recursive: true });
-    await exec("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
-    fs.symlinkSync(path.join(REPO, "node_modules", "@pulumi"), path.join(dir, "node_modules", "@pulumi"), "dir");
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, dependencies: { "ecr-ci": `file:${tarball}` } }));
-    fs.writeFileSync(path.join(dir, "index.ts"), CONSUMER_PROGRAM);
 }
 
 /** The files `npm pack` must publish: the compiled library, package.json, README and LICENSE if present. */
@@ -183,44 +80,22 @@ function nextUnhandledRejection(timeoutMs = 5000): Promise<Error> {
 }
 
 describe("npm package: packed, installed and used by a TypeScript consumer", () => {
-    let tmp: string;
-    let consumerDir: string;
-    let buildDiagnostics: string[];
-    let tarballFiles: string[];
-    let consumer: { program: ts.Program; diagnostics: string[] };
+    let published: PublishedPackage;
 
     before(async () => {
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-package-"));
-        const stage = path.join(tmp, "repo");
-        consumerDir = path.join(tmp, "consumer");
-        await stageRepository(stage);
-        buildDiagnostics = buildLibrary(stage);
-        const packed = await pack(stage, tmp);
-        tarballFiles = packed.files;
-        await consumerProject(consumerDir, packed.tarball);
-        consumer = compile([path.join(consumerDir, "index.ts")], {
-            strict: true,
-            target: ts.ScriptTarget.ES2022,
-            module: ts.ModuleKind.CommonJS,
-            moduleResolution: ts.ModuleResolutionKind.Node10,
-            skipLibCheck: true,
-            types: [],
-            outDir: path.join(consumerDir, "bin"),
-        });
+        published = await publication.publishedPackage;
     });
 
-    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
     it("builds the library with tsconfig.build.json without errors", () => {
-        assert.deepEqual(buildDiagnostics, []);
+        assert.deepEqual(published.buildDiagnostics, []);
     });
 
     it("publishes the compiled library only: no sources, tests, tools, stacks or examples", () => {
-        assert.deepEqual(tarballFiles, expectedTarballFiles());
+        assert.deepEqual(published.tarballFiles, expectedTarballFiles());
     });
 
     it("ships source maps that carry their TypeScript sources", () => {
-        const dist = path.join(consumerDir, "node_modules", "ecr-ci", "dist");
+        const dist = path.join(published.consumerDir, "node_modules", "ecr-ci", "dist");
         const maps = fs.readdirSync(dist).filter((f) => f.endsWith(".js.map"));
         const mismatched = maps.filter((m) => {
             const map = JSON.parse(fs.readFileSync(path.join(dist, m), "utf8")) as { sourcesContent?: string[] };
@@ -231,11 +106,11 @@ describe("npm package: packed, installed and used by a TypeScript consumer", () 
     });
 
     it("compiles a strict consumer against the published declarations, not the sources", () => {
-        assert.deepEqual(consumer.diagnostics, []);
-        const files = consumer.program.getSourceFiles().map((f) => path.resolve(f.fileName));
+        assert.deepEqual(published.consumerDiagnostics, []);
+        const files = published.consumerProgramFiles;
         assert.deepEqual(
             {
-                published: files.includes(path.join(consumerDir, "node_modules", "ecr-ci", "dist", "index.d.ts")),
+                published: files.includes(path.join(published.consumerDir, "node_modules", "ecr-ci", "dist", "index.d.ts")),
                 sources: files.filter((f) => f.startsWith(path.join(REPO, "components"))),
             },
             { published: true, sources: [] },
@@ -248,7 +123,7 @@ describe("npm package: packed, installed and used by a TypeScript consumer", () 
 
         before(async () => {
             mocks = await setAwsMocks({ accountId: ACCOUNT }, "consumer", "test");
-            exported = require(path.join(consumerDir, "bin", "index.js")) as ConsumerExports;
+            exported = require(path.join(published.consumerDir, "bin", "index.js")) as ConsumerExports;
             await promiseOf(exported.roleArns);
             await settle();
         });
@@ -312,14 +187,14 @@ describe("npm package: packed, installed and used by a TypeScript consumer", () 
 
     it("refuses a shared provider Output that resolves to no ARN (the source environment is in user mode)", async () => {
         await setAwsMocks({ accountId: ACCOUNT }, "consumer", "refusal");
-        const published = require(path.join(consumerDir, "node_modules", "ecr-ci")) as typeof import("../components");
+        const library = require(path.join(published.consumerDir, "node_modules", "ecr-ci")) as typeof import("../components");
         const failure = nextUnhandledRejection();
-        const shared = new published.EcrCiEnvironment("shared", {
+        const shared = new library.EcrCiEnvironment("shared", {
             environment: "shared",
             repositories: [{ name: "app-shared" }],
-            authMode: published.AuthMode.User,
+            authMode: library.AuthMode.User,
         });
-        new published.EcrCiEnvironment("prod", {
+        new library.EcrCiEnvironment("prod", {
             environment: "prod",
             repositories: [{ name: "app-prod" }],
             github: { owner: "acme", repository: "app", environments: ["production"] },

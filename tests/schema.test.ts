@@ -1,15 +1,18 @@
 // The multi-language contract: the Pulumi package schema that `pulumi package add` infers from this
-// repository (PulumiPlugin.yaml, runtime nodejs). It is built here as the plugin host builds it —
-// ComponentProvider over the package directory, with the components the library exports — offline
-// and without the Pulumi CLI. Property types are asserted in a TypeScript-like notation: `Input<T>`
-// where other languages may pass an Output, `T` where they must pass a plain value.
+// repository (PulumiPlugin.yaml, runtime nodejs), built offline as the plugin host builds it —
+// ComponentProvider over the package directory with the components the library exports — in
+// ./support/publish-worker.ts, started when this file loads. Property types are asserted in a
+// TypeScript-like notation: `Input<T>` where other languages may pass an Output, `T` where they must
+// pass a plain value.
 import assert from "assert/strict";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as library from "../components";
 import { ECR_CI_ENVIRONMENT_TYPE } from "../components";
+import { startPublication } from "./support/published";
+
+const publication = startPublication();
 
 const REPO = path.resolve(__dirname, "..");
 const TYPE_PREFIX = "#/types/ecr-ci:index:";
@@ -49,21 +52,6 @@ interface PackageSchema {
     dependencies: unknown[];
 }
 
-/**
- * The package directory as the plugin host reads it — package.json (entry points, name, version),
- * tsconfig.json's compiler options, the program entry `index.ts` and the library — linked into `dir`.
- * Only the tsconfig `include` is narrowed to what `index.ts` reaches: the schema is inferred from the
- * entry point's imports, and the tests, tools and benchmarks the root tsconfig also includes would
- * only make the analyzer's TypeScript program several times larger.
- */
-function linkPluginView(dir: string): void {
-    for (const entry of ["package.json", "index.ts", "components", "node_modules"]) {
-        fs.symlinkSync(path.join(REPO, entry), path.join(dir, entry));
-    }
-    const tsconfig = { extends: path.join(REPO, "tsconfig.json"), include: ["index.ts", "components/**/*.ts"] };
-    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
-}
-
 /** `string`, `RepositoryArgs[]`, `Record<string, string>`, with `Input<…>` where an input is not plain. */
 function typeOf(p: PropertySpec, isInput: boolean): string {
     const base = p.$ref
@@ -81,16 +69,35 @@ function shape(properties: Record<string, PropertySpec>, isInput: boolean): Reco
     return Object.fromEntries(Object.entries(properties).map(([name, p]) => [`${name}${p.optional ? "?" : ""}`, typeOf(p, isInput)]));
 }
 
-/** Every documented place (`input environment`, `type GitHubArgs.owner`, …) whose description is missing. */
-function undocumented(schema: PackageSchema): string[] {
-    const resource = schema.resources[ECR_CI_ENVIRONMENT_TYPE];
+/** The object and enum types a resource's inputs reach (directly or through other types), by token. */
+function reachableTypes(schema: PackageSchema, resourceToken: string): string[] {
+    const found = new Set<string>();
+    const visit = (p: PropertySpec | undefined): void => {
+        if (!p) {
+            return;
+        }
+        const token = p.$ref?.startsWith(TYPE_PREFIX) ? p.$ref.slice("#/types/".length) : undefined;
+        if (token && !found.has(token)) {
+            found.add(token);
+            Object.values(schema.types[token]?.properties ?? {}).forEach(visit);
+        }
+        visit(p.items);
+        visit(p.additionalProperties);
+    };
+    Object.values(schema.resources[resourceToken].inputProperties).forEach(visit);
+    return [...found];
+}
+
+/** Every place of a resource (`input environment`, `type …GitHubArgs.owner`, …) whose description is missing. */
+function undocumented(schema: PackageSchema, resourceToken: string): string[] {
+    const resource = schema.resources[resourceToken];
     const places: [string, { description?: string }][] = [
         ["resource", resource],
         ...Object.entries(resource.inputProperties).map(([k, p]): [string, PropertySpec] => [`input ${k}`, p]),
         ...Object.entries(resource.properties).map(([k, p]): [string, PropertySpec] => [`output ${k}`, p]),
-        ...Object.entries(schema.types).flatMap(([token, t]) => [
-            ...Object.entries(t.properties ?? {}).map(([k, p]): [string, PropertySpec] => [`type ${token}.${k}`, p]),
-            ...(t.enum ?? []).map((e): [string, { description?: string }] => [`enum ${token}.${e.name}`, e]),
+        ...reachableTypes(schema, resourceToken).flatMap((token) => [
+            ...Object.entries(schema.types[token].properties ?? {}).map(([k, p]): [string, PropertySpec] => [`type ${token}.${k}`, p]),
+            ...(schema.types[token].enum ?? []).map((e): [string, { description?: string }] => [`enum ${token}.${e.name}`, e]),
         ]),
     ];
     return places.filter(([, d]) => !d.description?.trim()).map(([place]) => place);
@@ -101,28 +108,24 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
     const packageJson = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { name: string; version: string };
 
     before(async () => {
-        const view = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plugin-"));
-        try {
-            linkPluginView(view);
-            // Like `@pulumi/pulumi/cmd/run-plugin`: the components are those the package exports, the
-            // provider name is the package name (scope dropped), the directory is the package root.
-            const provider = new ComponentProvider({ components: getPulumiComponents(library), dirname: view, name: packageJson.name });
-            schema = JSON.parse(await provider.getSchema()) as PackageSchema;
-        } finally {
-            fs.rmSync(view, { recursive: true, force: true });
-        }
+        schema = JSON.parse(await publication.schema) as PackageSchema;
     });
 
     it("is declared as a Node.js source plugin", () => {
         assert.equal(fs.readFileSync(path.join(REPO, "PulumiPlugin.yaml"), "utf8").replace(/^#.*\n/gm, "").trim(), "runtime: nodejs");
     });
 
-    it("exposes exactly one component, EcrCiEnvironment, under the package's own type token", () => {
+    it("exposes every component the library exports as ecr-ci:index:<class>, EcrCiEnvironment among them", () => {
+        const components = getPulumiComponents(library).map((c) => `ecr-ci:index:${c.name}`);
         assert.deepEqual(
-            { name: schema.name, version: schema.version, resources: Object.keys(schema.resources), dependencies: schema.dependencies },
-            { name: "ecr-ci", version: packageJson.version, resources: [ECR_CI_ENVIRONMENT_TYPE], dependencies: [] },
+            { name: schema.name, version: schema.version, resources: Object.keys(schema.resources).sort(), dependencies: schema.dependencies },
+            { name: "ecr-ci", version: packageJson.version, resources: components.sort(), dependencies: [] },
         );
-        assert.equal(schema.resources[ECR_CI_ENVIRONMENT_TYPE].isComponent, true);
+        // The token the class registers with must be the one the generated SDKs ask the plugin for.
+        assert.deepEqual(
+            { registered: ECR_CI_ENVIRONMENT_TYPE, isComponent: schema.resources[ECR_CI_ENVIRONMENT_TYPE]?.isComponent },
+            { registered: "ecr-ci:index:EcrCiEnvironment", isComponent: true },
+        );
     });
 
     it("infers the inputs: plain values except where Outputs are accepted, two required", () => {
@@ -148,12 +151,13 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
         assert.deepEqual(resource.requiredInputs, ["environment", "repositories"]);
     });
 
-    it("infers the nested argument types and the enums", () => {
+    it("infers the nested argument types and the enums of its inputs", () => {
         const types = Object.fromEntries(
-            Object.entries(schema.types).map(([token, t]) => [
-                token.replace("ecr-ci:index:", ""),
-                t.enum ? Object.fromEntries(t.enum.map((e) => [e.name, e.value])) : { ...shape(t.properties ?? {}, true), required: t.required },
-            ]),
+            reachableTypes(schema, ECR_CI_ENVIRONMENT_TYPE).map((token) => {
+                const t = schema.types[token];
+                const described = t.enum ? Object.fromEntries(t.enum.map((e) => [e.name, e.value])) : { ...shape(t.properties ?? {}, true), required: t.required };
+                return [token.replace("ecr-ci:index:", ""), described];
+            }),
         );
         assert.deepEqual(types, {
             RepositoryArgs: {
@@ -211,7 +215,7 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
     });
 
     it("documents every input, output, nested property and enum value from the JSDoc", () => {
-        assert.deepEqual(undocumented(schema), []);
+        assert.deepEqual(undocumented(schema, ECR_CI_ENVIRONMENT_TYPE), []);
         const resource = schema.resources[ECR_CI_ENVIRONMENT_TYPE];
         assert.deepEqual(
             {
