@@ -19,7 +19,8 @@ interface ListShape {
 interface FlagShape {
     readonly flag: Readonly<Record<string, Scalar>>;
 }
-type Shape = Scalar | ObjectShape | ListShape | FlagShape;
+/** The shape of one config key: a scalar, an object, a list of objects or a flag-or-object. */
+export type Shape = Scalar | ObjectShape | ListShape | FlagShape;
 
 const REPOSITORY_FIELDS: Record<string, Scalar> = {
     name: "string",
@@ -32,7 +33,8 @@ const REPOSITORY_FIELDS: Record<string, Scalar> = {
     pullAccounts: "string[]",
 };
 
-const GITHUB_FIELDS: Record<string, Scalar> = {
+/** The fields of a `github` object (shared with the bootstrap config). */
+export const GITHUB_FIELDS: Record<string, Scalar> = {
     owner: "string",
     repository: "string",
     branches: "string[]",
@@ -106,7 +108,7 @@ export function closest(name: string, known: readonly string[]): string | undefi
 }
 
 /** `<key> is not a known setting (did you mean <closest>?); known: …`, names rendered by `render`. */
-function unknownField(problems: Problems, field: string, name: string, known: readonly string[], render = (k: string) => k): void {
+export function unknownField(problems: Problems, field: string, name: string, known: readonly string[], render = (k: string) => k): void {
     const guess = closest(name, known);
     problems.other(field, `is not a known setting${guess ? ` (did you mean ${render(guess)}?)` : ""}; known: ${known.map(render).join(", ")}`);
 }
@@ -153,7 +155,7 @@ function typedObject(problems: Problems, field: string, value: unknown, fields: 
 }
 
 /** Parse one top-level value as Pulumi hands it over (always text). */
-function parseTopLevel(problems: Problems, key: string, raw: string, shape: Shape): unknown {
+export function parseTopLevel(problems: Problems, key: string, raw: string, shape: Shape): unknown {
     if (shape === "string") {
         return raw;
     }

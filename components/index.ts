@@ -8,3 +8,4 @@ export { buildTrustPolicy, githubSubjects, githubIssuer } from "./github";
 export { buildCiPolicy } from "./permissions";
 export { lifecyclePolicy, repositorySettings } from "./repository";
 export { githubActionsSnippet } from "./snippet";
+export { EcrCiDeployer, ECR_CI_DEPLOYER_TYPE, buildBoundaryPolicy, buildDeployerPolicy, validateDeployerArgs, type EcrCiDeployerArgs } from "./deployer";

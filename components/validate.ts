@@ -12,7 +12,7 @@ import {
 } from "./aws";
 import { KeyOf, Problems, argsKey } from "./errors";
 import { GITHUB_TOKEN_HOST, isPattern } from "./github";
-import { AuthMode, EcrCiEnvironmentArgs, EcsDeployArgs, GitHubArgs, ImageTagMutability } from "./types";
+import { AuthMode, EcrCiEnvironmentArgs, EcsDeployArgs, GitHubArgs, ImageTagMutability, StateBackendArgs } from "./types";
 
 export const ENVIRONMENT_RE = /^[a-z0-9-]{1,32}$/;
 /** GitHub user and organization names: alphanumerics and single inner hyphens, at most 39. */
@@ -80,7 +80,8 @@ function environmentNameProblem(value: string): string | undefined {
     return undefined;
 }
 
-function validateGitHub(github: GitHubArgs, problems: Problems): void {
+/** Problems with the GitHub repository and its trusted subjects (also used by the deployer). */
+export function validateGitHub(github: GitHubArgs, problems: Problems): void {
     if (typeof github.owner !== "string" || github.owner === "") {
         problems.missing("github.owner", `the GitHub user or organization that owns the repository (e.g. "acme")`);
     } else if (!GITHUB_OWNER_RE.test(github.owner)) {
@@ -274,7 +275,8 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
     return problems.list;
 }
 
-function validateTags(tags: Record<string, string> | undefined, field: string, problems: Problems): void {
+/** Problems with a tag map at `field`. */
+export function validateTags(tags: Record<string, string> | undefined, field: string, problems: Problems): void {
     if (tags === undefined) {
         return;
     }
@@ -343,22 +345,27 @@ export function checkEcsDeploy(
 export const S3_BUCKET_RE = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export const S3_PREFIX_RE = /^[A-Za-z0-9!_.'()/-]{1,512}$/;
 
+/** Problems with a Pulumi S3 state backend (`stateBackend.*`; also used by the deployer). */
+export function validateStateBackend(backend: StateBackendArgs | undefined, problems: Problems): void {
+    if (backend === undefined) {
+        return;
+    }
+    if (typeof backend.bucket !== "string" || backend.bucket === "") {
+        problems.missing("stateBackend.bucket", `the state bucket's name, as in s3://<bucket> (e.g. "acme-pulumi-state")`);
+    } else if (!S3_BUCKET_RE.test(backend.bucket)) {
+        problems.invalid("stateBackend.bucket", backend.bucket, "use an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-', no wildcards");
+    }
+    if (backend.prefix !== undefined && (!S3_PREFIX_RE.test(backend.prefix) || backend.prefix.includes(".."))) {
+        problems.invalid("stateBackend.prefix", backend.prefix, `use the backend URL's path without wildcards (e.g. "infra" for s3://bucket/infra)`);
+    }
+    if (backend.kmsKeyArn !== undefined && !KMS_KEY_ARN_RE.test(backend.kmsKeyArn)) {
+        problems.invalid("stateBackend.kmsKeyArn", backend.kmsKeyArn, "use a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>, no wildcards or aliases");
+    }
+}
+
 /** The state backend and the preview role. */
 function validatePipelineAccess(args: EcrCiEnvironmentArgs, mode: string, problems: Problems): void {
-    const backend = args.stateBackend;
-    if (backend !== undefined) {
-        if (typeof backend.bucket !== "string" || backend.bucket === "") {
-            problems.missing("stateBackend.bucket", `the state bucket's name, as in s3://<bucket> (e.g. "acme-pulumi-state")`);
-        } else if (!S3_BUCKET_RE.test(backend.bucket)) {
-            problems.invalid("stateBackend.bucket", backend.bucket, "use an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-', no wildcards");
-        }
-        if (backend.prefix !== undefined && (!S3_PREFIX_RE.test(backend.prefix) || backend.prefix.includes(".."))) {
-            problems.invalid("stateBackend.prefix", backend.prefix, `use the backend URL's path without wildcards (e.g. "infra" for s3://bucket/infra)`);
-        }
-        if (backend.kmsKeyArn !== undefined && !KMS_KEY_ARN_RE.test(backend.kmsKeyArn)) {
-            problems.invalid("stateBackend.kmsKeyArn", backend.kmsKeyArn, "use a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>, no wildcards or aliases");
-        }
-    }
+    validateStateBackend(args.stateBackend, problems);
     const preview = args.previewRole;
     if (preview !== undefined) {
         if (mode !== AuthMode.Oidc) {
