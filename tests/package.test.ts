@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
-import { PublishedPackage, startPublication } from "./support/published";
+import { PublishedPackage, WORKER_TIMEOUT_MS, startPublication } from "./support/published";
 
 const publication = startPublication();
 
@@ -82,7 +82,8 @@ function nextUnhandledRejection(timeoutMs = 5000): Promise<Error> {
 describe("npm package: packed, installed and used by a TypeScript consumer", () => {
     let published: PublishedPackage;
 
-    before(async () => {
+    before(async function () {
+        this.timeout(WORKER_TIMEOUT_MS);
         published = await publication.publishedPackage;
     });
 

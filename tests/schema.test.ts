@@ -10,7 +10,7 @@ import * as path from "path";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as library from "../components";
 import { ECR_CI_ENVIRONMENT_TYPE } from "../components";
-import { startPublication } from "./support/published";
+import { WORKER_TIMEOUT_MS, startPublication } from "./support/published";
 
 const publication = startPublication();
 
@@ -107,7 +107,8 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
     let schema: PackageSchema;
     const packageJson = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { name: string; version: string };
 
-    before(async () => {
+    before(async function () {
+        this.timeout(WORKER_TIMEOUT_MS);
         schema = JSON.parse(await publication.schema) as PackageSchema;
     });
 

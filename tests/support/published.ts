@@ -8,6 +8,12 @@ import * as os from "os";
 import * as path from "path";
 import { Worker } from "worker_threads";
 
+/**
+ * How long a `before` hook may wait for the worker: its few seconds of CPU can stretch a lot on a
+ * busy machine, and the wait also covers whatever the worker could not overlap.
+ */
+export const WORKER_TIMEOUT_MS = 60_000;
+
 /** The consumer: two environments of one account in one program, sharing dev's OIDC provider. */
 export const CONSUMER_PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
