@@ -2,7 +2,8 @@
 // thread. It reports the npm package first (for package.test.ts), then the schema (schema.test.ts).
 //
 // The package: the repository's files are staged in a temporary directory, the library is built
-// there with tsconfig.build.json, `npm pack` makes the tarball, the tarball is extracted into a fresh
+// there with tsconfig.build.json (or the repository's dist/ is copied when `npm ci`/`npm run build`
+// built it from the current sources), `npm pack` makes the tarball, the tarball is extracted into a fresh
 // consumer project (offline: its @pulumi dependencies are this repository's node_modules) and a
 // strict TypeScript consumer is compiled against the *published* declarations. The build and the
 // consumer compile share the parsed declaration files of node_modules (most of either compile);
@@ -79,6 +80,30 @@ function buildLibrary(dir: string): string[] {
     return compile(parsed.fileNames, parsed.options).diagnostics;
 }
 
+/** What the library build reads: a newer file than dist/index.js makes that build stale. */
+function buildInputs(): string[] {
+    const sources = fs
+        .readdirSync(path.join(REPO, "components"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => path.join(REPO, "components", f));
+    return [...sources, ...["tsconfig.json", "tsconfig.build.json", "package.json"].map((f) => path.join(REPO, f))];
+}
+
+/**
+ * The repository's dist/ if `npm ci` (its `prepare` script) or `npm run build` built it from the
+ * current sources, else undefined. Reusing it saves the worker a whole library compile in CI, where
+ * `npm ci` has just built it; after an edit to the library the test builds afresh.
+ */
+function freshDist(): string | undefined {
+    const dist = path.join(REPO, "dist");
+    const entry = path.join(dist, "index.js");
+    if (!fs.existsSync(entry)) {
+        return undefined;
+    }
+    const built = fs.statSync(entry).mtimeMs;
+    return buildInputs().every((f) => fs.statSync(f).mtimeMs <= built) ? dist : undefined;
+}
+
 /** `npm pack` of the staged build: the tarball's path and its file list. */
 async function pack(dir: string, destination: string): Promise<{ tarball: string; files: string[] }> {
     const { stdout } = await exec("npm", ["pack", "--json", "--ignore-scripts", "--offline", "--pack-destination", destination], { cwd: dir });
@@ -100,7 +125,13 @@ async function publishPackage(): Promise<PublishedPackage> {
     const stage = path.join(TMP, "repo");
     const consumerDir = path.join(TMP, "consumer");
     await stageRepository(stage);
-    const buildDiagnostics = buildLibrary(stage);
+    const dist = freshDist();
+    let buildDiagnostics: string[] = [];
+    if (dist) {
+        fs.cpSync(dist, path.join(stage, "dist"), { recursive: true });
+    } else {
+        buildDiagnostics = buildLibrary(stage);
+    }
     const { tarball, files } = await pack(stage, TMP);
     await consumerProject(consumerDir, tarball);
     const consumer = compile([path.join(consumerDir, "index.ts")], {

@@ -42,7 +42,7 @@ export const oidcProviderArns = pulumi.all({ dev: dev.oidcProviderArn, prod: pro
 
 /** The npm package as packed and installed into a fresh consumer project. */
 export interface PublishedPackage {
-    /** Diagnostics of the library build with tsconfig.build.json. */
+    /** Diagnostics of the library build with tsconfig.build.json (none when an up-to-date dist/ was reused). */
     readonly buildDiagnostics: string[];
     /** Paths in the tarball, sorted. */
     readonly tarballFiles: string[];
@@ -77,7 +77,7 @@ function start(): Publication {
     process.once("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
     const workerData: WorkerData = { repo: path.resolve(__dirname, "..", ".."), tmp };
     const worker = new Worker(path.join(__dirname, "publish-worker.ts"), {
-        execArgv: ["--require", "ts-node/register/transpile-only"],
+        execArgv: ["--require", path.resolve(__dirname, "..", "..", "tools", "ts-register.js")],
         workerData,
     });
     // Never keep the test run alive for it (e.g. when --grep skips both test files).
