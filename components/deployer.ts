@@ -18,12 +18,10 @@
 //
 // The pure builders decide both documents; the class only turns them into resources.
 import * as pulumi from "@pulumi/pulumi";
-import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
-import { getPartitionOutput } from "@pulumi/aws/getPartition";
-import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as iam from "@pulumi/aws/iam";
 import { AwsTarget, ECR_REPOSITORY_ARN_RE, ROLE_ARN_RE, ecrRepositoryArn, iamArn, isEcrRepositoryName, stsAudience } from "./aws";
 import { MANAGED_POLICY_MAX_CHARS } from "./environment";
+import { sharedAwsTarget } from "./target";
 import { KeyOf, Problems, argsKey, formatProblems } from "./errors";
 import { buildTrustPolicy, githubIssuer, isPattern, oidcProviderArn } from "./github";
 import {
@@ -511,7 +509,7 @@ export class EcrCiDeployer extends pulumi.ComponentResource {
 
         const tags = { ManagedBy: "ecr-ci-bootstrap", ...args.tags };
         const protect = args.protect ?? true;
-        const target = this.resolveTarget();
+        const target = sharedAwsTarget(this);
         const issuer = githubIssuer(args.github.enterpriseSlug);
         // Whether to create is decided from a plain value, so registration never waits on an Output.
         const providerArn = createsOidcProvider(args)
@@ -571,13 +569,6 @@ export class EcrCiDeployer extends pulumi.ComponentResource {
         });
     }
 
-    /** Partition, region and account of the provider this component deploys with. */
-    private resolveTarget(): pulumi.Output<AwsTarget> {
-        const invoke = { parent: this };
-        return pulumi
-            .all([getPartitionOutput({}, invoke), getRegionOutput({}, invoke), getCallerIdentityOutput({}, invoke)])
-            .apply(([p, r, id]) => ({ partition: p.partition, dnsSuffix: p.dnsSuffix, region: r.region, accountId: id.accountId }));
-    }
 
     /** The serialized document, refused if over IAM's limit for a managed policy. */
     private document(what: string, doc: PolicyDocument): string {

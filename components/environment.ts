@@ -5,9 +5,6 @@ import * as pulumi from "@pulumi/pulumi";
 // Submodule imports: `@pulumi/aws` as a whole is ~2,700 declaration files, which made every
 // compile of this library and of its consumers several seconds slower.
 import * as ecr from "@pulumi/aws/ecr";
-import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
-import { getPartitionOutput } from "@pulumi/aws/getPartition";
-import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as iam from "@pulumi/aws/iam";
 import { AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, iamArn, stsAudience } from "./aws";
 import { Problems, argsKey, formatProblems } from "./errors";
@@ -16,6 +13,7 @@ import { CreateRepositoriesScope, ECR_PULL_ACTIONS, EcsDeployScope, buildCiPolic
 import { policyDocument, serializePolicy, sortedUnique } from "./policy";
 import { lifecyclePolicy, repositorySettings } from "./repository";
 import { githubActionsSnippet } from "./snippet";
+import { sharedAwsTarget } from "./target";
 import { AuthMode, EcrCiEnvironmentArgs, EcsDeployArgs, GitHubArgs, RepositoryArgs } from "./types";
 import { OIDC_PROVIDER_CREATE, checkEcsDeploy, validateEnvironmentArgs, validateOidcProvider } from "./validate";
 
@@ -96,7 +94,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
 
         const authMode = args.authMode ?? AuthMode.Oidc;
         const tags = { Environment: args.environment, ManagedBy: "ecr-ci", ...args.tags };
-        const target = this.resolveTarget();
+        const target = sharedAwsTarget(this);
 
         const repositories = args.repositories.map((repo) => this.createRepository(name, repo, args.protect ?? true, tags, target));
         this.repositoryUrls = pulumi.output(Object.fromEntries(repositories.map((r) => [r.name, r.repository.repositoryUrl])));
@@ -181,11 +179,6 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
             encryptedSecretAccessKey: this.encryptedSecretAccessKey,
             githubActionsSnippet: this.githubActionsSnippet,
         });
-    }
-
-    /** Partition, region and account of the provider this component deploys with. */
-    private resolveTarget(): pulumi.Output<AwsTarget> {
-        return sharedAwsTarget(this);
     }
 
     private createRepository(
@@ -367,38 +360,6 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
             return text;
         });
     }
-}
-
-/**
- * Each run's targets by AWS provider (`undefined`: the default provider). The key is the run's
- * resource monitor, which is new for every run (a `pulumi up`, an Automation API inline run, each
- * `setMocks`), so no target outlives the run that resolved it.
- */
-const targetsByRun = new WeakMap<object, Map<pulumi.ProviderResource | undefined, pulumi.Output<AwsTarget>>>();
-
-/**
- * Partition, region and account of the AWS provider `resource` deploys with (its `provider` or
- * `providers` option, inherited from its parents, or the default provider), resolved by three invokes
- * once per provider per run and shared by every environment that deploys with it: a program with N
- * environments makes 3 invokes, not 3 × N (measured in bench/README.md). The invokes are parented
- * to the first resource that asks: an invoke's parent only selects its provider, which is the key.
- */
-export function sharedAwsTarget(resource: pulumi.Resource): pulumi.Output<AwsTarget> {
-    const monitor = pulumi.runtime.getMonitor();
-    const provider = resource.getProvider("aws::getPartition");
-    const known = monitor && targetsByRun.get(monitor);
-    const cached = known?.get(provider);
-    if (cached) {
-        return cached;
-    }
-    const invoke = { parent: resource };
-    const target = pulumi
-        .all([getPartitionOutput({}, invoke), getRegionOutput({}, invoke), getCallerIdentityOutput({}, invoke)])
-        .apply(([p, r, id]) => ({ partition: p.partition, dnsSuffix: p.dnsSuffix, region: r.region, accountId: id.accountId }));
-    if (monitor) {
-        targetsByRun.set(monitor, (known || new Map()).set(provider, target));
-    }
-    return target;
 }
 
 function resolveEcsDeploy(ecs: EcsDeployArgs): pulumi.Output<EcsDeployScope> {
