@@ -96,18 +96,24 @@ const VARIABLES: Readonly<Record<string, Variable>> = {
     AWS_REGION: { feeds: "region", scope: "environment", manual: "the stack's aws:region" },
 };
 
-/** The names index.ts exports (`export const x = ...` or `export const { x, y } = ...`): the stack outputs. */
+/** Every stack output index.ts can export: the property names of its `outputs` object, in any mode. */
 function stackOutputs(): string[] {
     const source = ts.createSourceFile("index.ts", read("index.ts"), ts.ScriptTarget.ES2022);
-    const exported = source.statements
+    const declaration = source.statements
         .filter(ts.isVariableStatement)
-        .filter((s) => s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
-        .flatMap((s) => s.declarationList.declarations.map((d) => d.name));
-    return exported
-        .flatMap((name) => (ts.isObjectBindingPattern(name) ? name.elements.map((e) => e.name) : [name]))
-        .filter(ts.isIdentifier)
-        .map((id) => id.text)
-        .sort();
+        .flatMap((s) => s.declarationList.declarations)
+        .find((d) => ts.isIdentifier(d.name) && d.name.text === "outputs");
+    const names: string[] = [];
+    const visit = (node: ts.Node): void => {
+        if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && ts.isIdentifier(node.name)) {
+            names.push(node.name.text);
+        }
+        ts.forEachChild(node, visit);
+    };
+    if (declaration?.initializer) {
+        visit(declaration.initializer);
+    }
+    return names.sort();
 }
 
 /** A stack's config as `pulumi.runtime.allConfig()` hands it to the program: objects as JSON text. */
