@@ -38,7 +38,7 @@ import {
     stateBackendStatements,
 } from "./permissions";
 import { PolicyDocument, PolicyStatement, policyDocument, serializePolicy, sortedUnique } from "./policy";
-import type { GitHubArgs, StateBackendArgs } from "./types";
+import type { GitHub, StateBackend } from "./types";
 import {
     IAM_PATH_RE,
     MAX_SESSION_SECONDS,
@@ -192,7 +192,7 @@ export interface EcrCiDeployerArgs {
      * (`branches`) and/or GitHub deployment environments (`environments`) of its deploy jobs. No tags,
      * no patterns, no pull requests (those get each environment's read-only preview role).
      */
-    readonly github: GitHubArgs;
+    readonly github: GitHub;
     /**
      * `create` to create GitHub's OIDC provider here (environments then pass this component's
      * `oidcProviderArn` as `ecr-ci:oidcProvider`), or the ARN of the existing one, e.g. the one an
@@ -214,7 +214,7 @@ export interface EcrCiDeployerArgs {
     /** Task and execution role ARNs environments pass to ECS tasks (`ecsDeploy.passRoleArns`). Needs `ecsServiceArns`. @default [] */
     readonly ecsPassRoleArns?: string[];
     /** The Pulumi S3 state backend the workflow runs against (read and write). @default none */
-    readonly stateBackend?: StateBackendArgs;
+    readonly stateBackend?: StateBackend;
     /** Maximum deployer session length in seconds, 3600–43200. @default 3600 */
     readonly maxSessionDurationSeconds?: number;
     /** Protect the boundary and a created OIDC provider from `pulumi destroy` (environments depend on them). @default true */

@@ -14,7 +14,7 @@ import { policyDocument, serializePolicy, sortedUnique } from "./policy";
 import { lifecyclePolicy, repositorySettings } from "./repository";
 import { githubActionsSnippet } from "./snippet";
 import { sharedAwsTarget } from "./target";
-import { AuthMode, EcrCiEnvironmentArgs, EcsDeployArgs, GitHubArgs, RepositoryArgs } from "./types";
+import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, Repository } from "./types";
 import { OIDC_PROVIDER_CREATE, checkEcsDeploy, validateEnvironmentArgs, validateOidcProvider } from "./validate";
 
 /** The component's type token. Changing it would replace every child: add `aliases` if it ever must. */
@@ -183,7 +183,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
 
     private createRepository(
         name: string,
-        repo: RepositoryArgs,
+        repo: Repository,
         protect: boolean,
         tags: Record<string, string>,
         target: pulumi.Output<AwsTarget>,
@@ -251,7 +251,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         childName: string,
         roleName: string,
         description: string,
-        github: GitHubArgs,
+        github: GitHub,
         providerArn: pulumi.Output<string>,
         target: pulumi.Output<AwsTarget>,
         args: EcrCiEnvironmentArgs,
@@ -290,7 +290,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
     ): iam.Role {
         const github = args.github!;
         const { ownerId, repositoryId, enterpriseSlug } = github;
-        const prOnly: GitHubArgs = { owner: github.owner, repository: github.repository, pullRequests: true, ownerId, repositoryId, enterpriseSlug };
+        const prOnly: GitHub = { owner: github.owner, repository: github.repository, pullRequests: true, ownerId, repositoryId, enterpriseSlug };
         const roleName = `${principalName(args.environment)}-preview`;
         const role = this.githubRole(
             `${name}-preview`,
@@ -362,7 +362,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
     }
 }
 
-function resolveEcsDeploy(ecs: EcsDeployArgs): pulumi.Output<EcsDeployScope> {
+function resolveEcsDeploy(ecs: EcsDeploy): pulumi.Output<EcsDeployScope> {
     return pulumi
         .all([ecs.clusterArn, pulumi.all(ecs.services), pulumi.all(ecs.passRoleArns ?? [])])
         .apply(([clusterArn, services, passRoleArns]) => ({ clusterArn, services, passRoleArns }));

@@ -7,7 +7,7 @@
 //   pull request repo:OWNER/REPO:pull_request       (pull_request events without an environment)
 // Repositories created after 2026-07-15 (and renamed, transferred or opted-in ones) send the immutable
 // form repo:OWNER@OWNER_ID/REPO@REPO_ID:...; with both IDs configured we accept both exact forms.
-import type { GitHubArgs } from "./types";
+import type { GitHub } from "./types";
 import { ConditionBlock, PolicyDocument, PolicyStatement, policyDocument, sortedUnique } from "./policy";
 
 export const GITHUB_TOKEN_HOST = "token.actions.githubusercontent.com";
@@ -42,7 +42,7 @@ export interface Subjects {
 }
 
 /** The `repo:` prefixes a token of this repository may carry: legacy, and immutable when IDs are known. */
-export function repositoryPrefixes(github: GitHubArgs): string[] {
+export function repositoryPrefixes(github: GitHub): string[] {
     const legacy = `repo:${github.owner}/${github.repository}`;
     if (github.ownerId && github.repositoryId) {
         return [legacy, `repo:${github.owner}@${github.ownerId}/${github.repository}@${github.repositoryId}`];
@@ -51,7 +51,7 @@ export function repositoryPrefixes(github: GitHubArgs): string[] {
 }
 
 /** Every `sub` value the trust accepts, split into exact values and patterns, each sorted. */
-export function githubSubjects(github: GitHubArgs): Subjects {
+export function githubSubjects(github: GitHub): Subjects {
     const suffixes = [
         ...(github.branches ?? []).map((b) => `ref:refs/heads/${b}`),
         ...(github.tags ?? []).map((t) => `ref:refs/tags/${t}`),
@@ -68,7 +68,7 @@ export function githubSubjects(github: GitHubArgs): Subjects {
 export interface TrustPolicyInput {
     readonly providerArn: string;
     readonly audience: string;
-    readonly github: GitHubArgs;
+    readonly github: GitHub;
 }
 
 /**

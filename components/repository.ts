@@ -1,5 +1,5 @@
 // ECR repository settings and lifecycle policy. Pure.
-import { ImageTagMutability, RepositoryArgs } from "./types";
+import { ImageTagMutability, Repository } from "./types";
 
 export const DEFAULT_UNTAGGED_EXPIRY_DAYS = 14;
 
@@ -14,7 +14,7 @@ export interface RepositorySettings {
     readonly keepImages?: number;
 }
 
-export function repositorySettings(repo: RepositoryArgs): RepositorySettings {
+export function repositorySettings(repo: Repository): RepositorySettings {
     return {
         name: repo.name,
         imageTagMutability: repo.imageTagMutability ?? ImageTagMutability.Immutable,

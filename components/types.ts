@@ -23,7 +23,7 @@ export enum ImageTagMutability {
 }
 
 /** One ECR repository of the environment. */
-export interface RepositoryArgs {
+export interface Repository {
     /**
      * The repository name: 2–256 lowercase letters and digits, separated by single `.`, `_`, `-`
      * or `/` (ECR's rule), e.g. `app-dev` or `team/app`. Unique within the environment.
@@ -56,7 +56,7 @@ export interface RepositoryArgs {
 }
 
 /** The GitHub repository whose Actions workflows may assume the CI role (OIDC mode). */
-export interface GitHubArgs {
+export interface GitHub {
     /** The repository owner (user or organization), e.g. `acme`. */
     readonly owner: string;
     /** The repository name without the owner, e.g. `app`. */
@@ -89,7 +89,7 @@ export interface GitHubArgs {
 }
 
 /** Permissions to roll a new image out on Amazon ECS. */
-export interface EcsDeployArgs {
+export interface EcsDeploy {
     /** The cluster ARN, `arn:<partition>:ecs:<region>:<account>:cluster/<name>`. */
     readonly clusterArn: Input<string>;
     /** The service names in that cluster that CI may update (at least one, no wildcards). */
@@ -99,7 +99,7 @@ export interface EcsDeployArgs {
 }
 
 /** Let CI create repositories it is missing, guarded by request tags. */
-export interface CreateRepositoriesArgs {
+export interface CreateRepositories {
     /** Only repositories whose names start with this prefix (non-empty, ECR name characters). */
     readonly namePrefix: string;
     /** Tags (key → value) every created repository must carry, and no other tags (at least one). */
@@ -107,7 +107,7 @@ export interface CreateRepositoriesArgs {
 }
 
 /** A Pulumi S3 state backend (`s3://<bucket>/<prefix>`) the pipeline runs `pulumi preview`/`up` against. */
-export interface StateBackendArgs {
+export interface StateBackend {
     /** The bucket name (no wildcards). */
     readonly bucket: string;
     /** The backend URL's path, e.g. `infra` for `s3://bucket/infra`. @default none (the bucket root) */
@@ -117,7 +117,7 @@ export interface StateBackendArgs {
 }
 
 /** A read-only role for `pulumi preview` on pull requests (OIDC mode). */
-export interface PreviewRoleArgs {
+export interface PreviewRole {
     /** Maximum session length in seconds, 3600–43200. @default 3600 */
     readonly maxSessionDurationSeconds?: number;
 }
@@ -127,7 +127,7 @@ export interface EcrCiEnvironmentArgs {
     /** The environment name, `[a-z0-9-]`, 1–32 characters, e.g. `dev`. Names and tags derive from it. */
     readonly environment: string;
     /** The environment's ECR repositories (at least one). */
-    readonly repositories: RepositoryArgs[];
+    readonly repositories: Repository[];
     /**
      * Protect the repositories from `pulumi destroy` and from replacement (Pulumi `protect`).
      * @default true
@@ -136,7 +136,7 @@ export interface EcrCiEnvironmentArgs {
     /** The CI principal. @default AuthMode.Oidc */
     readonly authMode?: AuthMode;
     /** The GitHub repository and the refs it may push from. Required when `authMode` is `oidc`. */
-    readonly github?: GitHubArgs;
+    readonly github?: GitHub;
     /**
      * `create` to create GitHub's OIDC provider, or the ARN of an existing one
      * (`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`): there is
@@ -156,17 +156,17 @@ export interface EcrCiEnvironmentArgs {
     /** Repository names (this account and region) or ARNs CI may pull from, e.g. to promote images. @default [] */
     readonly pullFrom?: string[];
     /** Permissions to deploy to ECS. @default none */
-    readonly ecsDeploy?: EcsDeployArgs;
+    readonly ecsDeploy?: EcsDeploy;
     /** Tag-guarded `ecr:CreateRepository`. @default none */
-    readonly createRepositories?: CreateRepositoriesArgs;
+    readonly createRepositories?: CreateRepositories;
     /** Let the CI principal (and the preview role, read-only) use this Pulumi S3 state backend. @default none */
-    readonly stateBackend?: StateBackendArgs;
+    readonly stateBackend?: StateBackend;
     /**
      * Create a read-only role `ecr-ci-<environment>-preview` trusted only for this repository's
      * `pull_request` subject, so pull-request code never holds write credentials. OIDC mode only.
      * @default none
      */
-    readonly previewRole?: PreviewRoleArgs;
+    readonly previewRole?: PreviewRole;
     /** Extra tags for every taggable resource (merged over `Environment` and `ManagedBy`). @default {} */
     readonly tags?: Record<string, string>;
 }

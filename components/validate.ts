@@ -12,7 +12,7 @@ import {
 } from "./aws";
 import { KeyOf, Problems, argsKey } from "./errors";
 import { GITHUB_TOKEN_HOST, isPattern } from "./github";
-import { AuthMode, EcrCiEnvironmentArgs, EcsDeployArgs, GitHubArgs, ImageTagMutability, StateBackendArgs } from "./types";
+import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, ImageTagMutability, StateBackend } from "./types";
 
 export const ENVIRONMENT_RE = /^[a-z0-9-]{1,32}$/;
 /** GitHub user and organization names: alphanumerics and single inner hyphens, at most 39. */
@@ -81,7 +81,7 @@ function environmentNameProblem(value: string): string | undefined {
 }
 
 /** Problems with the GitHub repository and its trusted subjects (also used by the deployer). */
-export function validateGitHub(github: GitHubArgs, problems: Problems): void {
+export function validateGitHub(github: GitHub, problems: Problems): void {
     if (typeof github.owner !== "string" || github.owner === "") {
         problems.missing("github.owner", `the GitHub user or organization that owns the repository (e.g. "acme")`);
     } else if (!GITHUB_OWNER_RE.test(github.owner)) {
@@ -322,7 +322,7 @@ function validateCapabilities(args: EcrCiEnvironmentArgs, problems: Problems): v
 
 /** ECS deploy scope problems; string values only (Outputs are checked again once known). */
 export function checkEcsDeploy(
-    ecs: EcsDeployArgs | { readonly clusterArn: string; readonly services: readonly string[]; readonly passRoleArns?: readonly string[] },
+    ecs: EcsDeploy | { readonly clusterArn: string; readonly services: readonly string[]; readonly passRoleArns?: readonly string[] },
     problems: Problems,
 ): void {
     if (typeof ecs.clusterArn === "string" && !ECS_CLUSTER_ARN_RE.test(ecs.clusterArn)) {
@@ -346,7 +346,7 @@ export const S3_BUCKET_RE = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]
 export const S3_PREFIX_RE = /^[A-Za-z0-9!_.'()/-]{1,512}$/;
 
 /** Problems with a Pulumi S3 state backend (`stateBackend.*`; also used by the deployer). */
-export function validateStateBackend(backend: StateBackendArgs | undefined, problems: Problems): void {
+export function validateStateBackend(backend: StateBackend | undefined, problems: Problems): void {
     if (backend === undefined) {
         return;
     }

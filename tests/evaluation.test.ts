@@ -5,7 +5,7 @@ import assert from "assert/strict";
 import { crossAccountPullPolicy } from "../components/environment";
 import { buildTrustPolicy } from "../components/github";
 import { buildCiPolicy } from "../components/permissions";
-import type { GitHubArgs } from "../components/types";
+import type { GitHub } from "../components/types";
 import { Decision, evaluateIdentity, evaluateResourcePolicy, evaluateTrust } from "./support/iam-eval";
 
 const ACCOUNT = "123456789012";
@@ -21,7 +21,7 @@ function assertMixed(rows: { expected: Decision }[]): void {
 }
 
 describe("trust policy under an independent evaluator", () => {
-    const github: GitHubArgs = {
+    const github: GitHub = {
         owner: "acme",
         repository: "app",
         branches: ["dev", "release/*"],

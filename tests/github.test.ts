@@ -1,12 +1,12 @@
 import assert from "assert/strict";
 import { buildTrustPolicy, githubIssuer, githubSubjects, oidcProviderArn } from "../components/github";
-import type { GitHubArgs } from "../components/types";
+import type { GitHub } from "../components/types";
 
 const GH = "token.actions.githubusercontent.com";
 const PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${GH}`;
 
 describe("githubSubjects", () => {
-    const cases: { name: string; github: GitHubArgs; exact: string[]; patterns: string[] }[] = [
+    const cases: { name: string; github: GitHub; exact: string[]; patterns: string[] }[] = [
         {
             name: "branches",
             github: { owner: "acme", repository: "app", branches: ["main", "dev"] },

@@ -52,7 +52,7 @@ interface PackageSchema {
     dependencies: unknown[];
 }
 
-/** `string`, `RepositoryArgs[]`, `Record<string, string>`, with `Input<…>` where an input is not plain. */
+/** `string`, `Repository[]`, `Record<string, string>`, with `Input<…>` where an input is not plain. */
 function typeOf(p: PropertySpec, isInput: boolean): string {
     const base = p.$ref
         ? p.$ref.replace(TYPE_PREFIX, "")
@@ -88,7 +88,7 @@ function reachableTypes(schema: PackageSchema, resourceToken: string): string[] 
     return [...found];
 }
 
-/** Every place of a resource (`input environment`, `type …GitHubArgs.owner`, …) whose description is missing. */
+/** Every place of a resource (`input environment`, `type …GitHub.owner`, …) whose description is missing. */
 function undocumented(schema: PackageSchema, resourceToken: string): string[] {
     const resource = schema.resources[resourceToken];
     const places: [string, { description?: string }][] = [
@@ -133,20 +133,20 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
         const resource = schema.resources[ECR_CI_ENVIRONMENT_TYPE];
         assert.deepEqual(shape(resource.inputProperties, true), {
             environment: "string",
-            repositories: "RepositoryArgs[]",
+            repositories: "Repository[]",
             "protect?": "boolean",
             "authMode?": "AuthMode",
-            "github?": "GitHubArgs",
+            "github?": "GitHub",
             "oidcProvider?": "Input<string>",
             "maxSessionDurationSeconds?": "number",
             "iamPath?": "string",
             "permissionsBoundaryArn?": "string",
             "pgpKey?": "string",
             "pullFrom?": "string[]",
-            "ecsDeploy?": "EcsDeployArgs",
-            "createRepositories?": "CreateRepositoriesArgs",
-            "stateBackend?": "StateBackendArgs",
-            "previewRole?": "PreviewRoleArgs",
+            "ecsDeploy?": "EcsDeploy",
+            "createRepositories?": "CreateRepositories",
+            "stateBackend?": "StateBackend",
+            "previewRole?": "PreviewRole",
             "tags?": "Record<string, string>",
         });
         assert.deepEqual(resource.requiredInputs, ["environment", "repositories"]);
@@ -161,7 +161,7 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
             }),
         );
         assert.deepEqual(types, {
-            RepositoryArgs: {
+            Repository: {
                 name: "string",
                 "imageTagMutability?": "ImageTagMutability",
                 "scanOnPush?": "boolean",
@@ -174,7 +174,7 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
             },
             ImageTagMutability: { Immutable: "IMMUTABLE", Mutable: "MUTABLE" },
             AuthMode: { Oidc: "oidc", User: "user" },
-            GitHubArgs: {
+            GitHub: {
                 owner: "string",
                 repository: "string",
                 "branches?": "string[]",
@@ -188,10 +188,10 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
                 required: ["owner", "repository"],
             },
             // Wired from other resources (a cluster, a service, task roles): Outputs accepted.
-            EcsDeployArgs: { clusterArn: "Input<string>", services: "Input<string>[]", "passRoleArns?": "Input<string>[]", required: ["clusterArn", "services"] },
-            CreateRepositoriesArgs: { namePrefix: "string", requiredTags: "Record<string, string>", required: ["namePrefix", "requiredTags"] },
-            StateBackendArgs: { bucket: "string", "prefix?": "string", "kmsKeyArn?": "string", required: ["bucket"] },
-            PreviewRoleArgs: { "maxSessionDurationSeconds?": "number", required: [] },
+            EcsDeploy: { clusterArn: "Input<string>", services: "Input<string>[]", "passRoleArns?": "Input<string>[]", required: ["clusterArn", "services"] },
+            CreateRepositories: { namePrefix: "string", requiredTags: "Record<string, string>", required: ["namePrefix", "requiredTags"] },
+            StateBackend: { bucket: "string", "prefix?": "string", "kmsKeyArn?": "string", required: ["bucket"] },
+            PreviewRole: { "maxSessionDurationSeconds?": "number", required: [] },
         });
     });
 
@@ -222,7 +222,7 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
             {
                 component: resource.description.split("\n")[0],
                 oidcProvider: resource.inputProperties.oidcProvider.description,
-                branches: schema.types["ecr-ci:index:GitHubArgs"].properties!.branches.description,
+                branches: schema.types["ecr-ci:index:GitHub"].properties!.branches.description,
                 roleArn: resource.properties.roleArn.description,
             },
             {
