@@ -26,13 +26,12 @@ import { KeyOf, Problems, argsKey, formatProblems } from "./errors";
 import { buildTrustPolicy, githubIssuer, isPattern, oidcProviderArn } from "./github";
 import {
     ECR_LOGIN_ACTIONS,
-    ECR_PULL_ACTIONS,
     ECR_PUSH_ACTIONS,
     ECR_READ_ACTIONS,
-    ECS_SERVICE_ACTIONS,
-    ECS_TASKS_SERVICE,
-    ECS_TASK_DEFINITION_ACTIONS,
     IAM_READ_ACTIONS,
+    ecsDeployStatements,
+    list,
+    promotionStatements,
     StateBackendScope,
     stateBackendScope,
     stateBackendStatements,
@@ -44,6 +43,7 @@ import {
     MAX_SESSION_SECONDS,
     MIN_SESSION_SECONDS,
     OIDC_PROVIDER_CREATE,
+    checkList,
     validateGitHub,
     validateOidcProvider,
     validateStateBackend,
@@ -271,9 +271,6 @@ export function managedRepositoryArns(scope: DeployerScope): string[] {
     ]);
 }
 
-function list(values: readonly string[]): string | string[] {
-    return values.length === 1 ? values[0] : [...values];
-}
 
 /**
  * The deployer's permission policy: the lifecycle of exactly what ecr-ci environments create, with
@@ -333,24 +330,7 @@ export function buildBoundaryPolicy(scope: DeployerScope): PolicyDocument {
             Resource: list(managedRepositoryArns(scope)),
         },
     ];
-    if (scope.pullFromArns.length > 0) {
-        statements.push({ Sid: "PromotionPull", Effect: "Allow", Action: [...ECR_PULL_ACTIONS], Resource: list(sortedUnique(scope.pullFromArns)) });
-    }
-    if (scope.ecsServiceArns.length > 0) {
-        statements.push(
-            { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: [...ECS_TASK_DEFINITION_ACTIONS], Resource: "*" },
-            { Sid: "EcsServices", Effect: "Allow", Action: [...ECS_SERVICE_ACTIONS], Resource: list(sortedUnique(scope.ecsServiceArns)) },
-        );
-    }
-    if (scope.ecsPassRoleArns.length > 0) {
-        statements.push({
-            Sid: "EcsPassRole",
-            Effect: "Allow",
-            Action: "iam:PassRole",
-            Resource: list(sortedUnique(scope.ecsPassRoleArns)),
-            Condition: { StringEquals: { "iam:PassedToService": ECS_TASKS_SERVICE } },
-        });
-    }
+    statements.push(...promotionStatements(scope.pullFromArns), ...ecsDeployStatements(scope.ecsServiceArns, scope.ecsPassRoleArns));
     statements.push({
         // The preview roles read their environment's IAM principal, policy and provider.
         Sid: "ReadEcrCiIam",
@@ -393,21 +373,6 @@ export function deployerScope(args: EcrCiDeployerArgs, target: Omit<AwsTarget, "
 
 function createsOidcProvider(args: EcrCiDeployerArgs): boolean {
     return args.oidcProvider === undefined || args.oidcProvider === OIDC_PROVIDER_CREATE;
-}
-
-function checkList(problems: Problems, field: string, values: unknown, ok: (value: string) => boolean, allowed: string): void {
-    if (values === undefined) {
-        return;
-    }
-    if (!Array.isArray(values)) {
-        problems.invalid(field, values, "must be a list");
-        return;
-    }
-    values.forEach((value, i) => {
-        if (typeof value !== "string" || value.includes("*") || !ok(value)) {
-            problems.invalid(`${field}[${i}]`, value, allowed);
-        }
-    });
 }
 
 /** Problems with `args`; empty when valid. `keyOf` names fields the way the caller wrote them. */

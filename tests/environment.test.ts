@@ -3,22 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsMocks, promiseOf, setAwsMocks, settle } from "../tools/mocks";
 import { EcrCiEnvironment } from "../components/environment";
 import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "../components/types";
+import { AWS_TYPES, nextUnhandledRejection } from "./support/components";
 
 const GH = "token.actions.githubusercontent.com";
 const ACCOUNT = "123456789012";
-const T = {
-    component: "ecr-ci:index:EcrCiEnvironment",
-    repository: "aws:ecr/repository:Repository",
-    lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-    repositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
-    provider: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-    role: "aws:iam/role:Role",
-    policy: "aws:iam/policy:Policy",
-    roleAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    user: "aws:iam/user:User",
-    userAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-    accessKey: "aws:iam/accessKey:AccessKey",
-};
+const T = { component: "ecr-ci:index:EcrCiEnvironment", ...AWS_TYPES };
 
 const OIDC: EcrCiEnvironmentArgs = {
     environment: "dev",
@@ -37,27 +26,6 @@ async function deploy(
     await promiseOf(env.githubActionsSnippet);
     await settle();
     return { mocks, env };
-}
-
-/**
- * The next unhandled rejection, which is how the runtime surfaces an input that fails to resolve.
- * Mocha's own handler is set aside meanwhile, so the expected failure does not fail the test.
- */
-function nextUnhandledRejection(timeoutMs = 5000): Promise<Error> {
-    const saved = process.listeners("unhandledRejection");
-    process.removeAllListeners("unhandledRejection");
-    const restore = () => {
-        process.removeAllListeners("unhandledRejection");
-        saved.forEach((l) => process.on("unhandledRejection", l));
-    };
-    return new Promise<Error>((resolve, reject) => {
-        const timer = setTimeout(() => (restore(), reject(new Error("no failure reported"))), timeoutMs);
-        process.once("unhandledRejection", (reason) => {
-            clearTimeout(timer);
-            restore();
-            resolve(reason as Error);
-        });
-    });
 }
 
 function only(mocks: AwsMocks, type: string) {

@@ -8,20 +8,14 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
 import { PublishedPackage, WORKER_TIMEOUT_MS, startPublication } from "./support/published";
+import { AWS_TYPES, nextUnhandledRejection } from "./support/components";
 
 const publication = startPublication();
 
 const REPO = path.resolve(__dirname, "..");
 const ACCOUNT = "123456789012";
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-const T = {
-    component: "ecr-ci:index:EcrCiEnvironment",
-    provider: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-    repository: "aws:ecr/repository:Repository",
-    role: "aws:iam/role:Role",
-    policy: "aws:iam/policy:Policy",
-    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-};
+const T = { component: "ecr-ci:index:EcrCiEnvironment", ...AWS_TYPES };
 
 /** What the consumer program (CONSUMER_PROGRAM in ./support/published.ts) exports. */
 interface ConsumerExports {
@@ -56,27 +50,6 @@ function byName(mocks: AwsMocks, type: string, name: string): RecordedResource {
 function repositoryArnsIn(policy: RecordedResource): string[] {
     const document = JSON.parse(String(policy.inputs.policy)) as { Statement: { Resource: string | string[] }[] };
     return document.Statement.flatMap((s) => [s.Resource].flat()).filter((r) => r.includes(":repository/")).sort();
-}
-
-/**
- * The next unhandled rejection, which is how the runtime surfaces an input that fails to resolve.
- * Mocha's own handler is set aside meanwhile, so the expected failure does not fail the test.
- */
-function nextUnhandledRejection(timeoutMs = 5000): Promise<Error> {
-    const saved = process.listeners("unhandledRejection");
-    process.removeAllListeners("unhandledRejection");
-    const restore = () => {
-        process.removeAllListeners("unhandledRejection");
-        saved.forEach((l) => process.on("unhandledRejection", l));
-    };
-    return new Promise<Error>((resolve, reject) => {
-        const timer = setTimeout(() => (restore(), reject(new Error("no failure reported"))), timeoutMs);
-        process.once("unhandledRejection", (reason) => {
-            clearTimeout(timer);
-            restore();
-            resolve(reason as Error);
-        });
-    });
 }
 
 describe("npm package: packed, installed and used by a TypeScript consumer", () => {
@@ -177,7 +150,7 @@ describe("npm package: packed, installed and used by a TypeScript consumer", () 
                 { dev: [repositoryArn("app-dev")], prod: [repositoryArn("app-prod")] },
             );
             assert.deepEqual(
-                mocks.ofType(T.attachment).map((a) => ({ role: a.inputs.role, policyArn: a.inputs.policyArn })),
+                mocks.ofType(T.roleAttachment).map((a) => ({ role: a.inputs.role, policyArn: a.inputs.policyArn })),
                 [
                     { role: "ecr-ci-dev", policyArn: `arn:aws:iam::${ACCOUNT}:policy/ecr-ci-dev` },
                     { role: "ecr-ci-prod", policyArn: `arn:aws:iam::${ACCOUNT}:policy/ecr-ci-prod` },
