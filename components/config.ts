@@ -67,8 +67,6 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
     tags: "record",
 };
 
-/** `ecr-ci:github.branches[0]` */
-export const configKey: KeyOf = (field) => `${CONFIG_NAMESPACE}:${field}`;
 
 const SCALAR_HINT: Record<Scalar, string> = {
     string: "must be a string",
@@ -108,7 +106,7 @@ export function closest(name: string, known: readonly string[]): string | undefi
 }
 
 /** `<key> is not a known setting (did you mean <closest>?); known: …`, names rendered by `render`. */
-export function unknownField(problems: Problems, field: string, name: string, known: readonly string[], render = (k: string) => k): void {
+function unknownField(problems: Problems, field: string, name: string, known: readonly string[], render = (k: string) => k): void {
     const guess = closest(name, known);
     problems.other(field, `is not a known setting${guess ? ` (did you mean ${render(guess)}?)` : ""}; known: ${known.map(render).join(", ")}`);
 }
@@ -155,7 +153,7 @@ function typedObject(problems: Problems, field: string, value: unknown, fields: 
 }
 
 /** Parse one top-level value as Pulumi hands it over (always text). */
-export function parseTopLevel(problems: Problems, key: string, raw: string, shape: Shape): unknown {
+function parseTopLevel(problems: Problems, key: string, raw: string, shape: Shape): unknown {
     if (shape === "string") {
         return raw;
     }
@@ -207,40 +205,66 @@ export function parseTopLevel(problems: Problems, key: string, raw: string, shap
     return value.map((item, i) => typedObject(problems, `${key}[${i}]`, item, shape.list) ?? {});
 }
 
+/** How to parse one Pulumi config namespace into a component's args. */
+export interface NamespaceSpec<T> {
+    /** The namespace, e.g. `ecr-ci`. */
+    readonly namespace: string;
+    /** Every key of the namespace and its shape. */
+    readonly schema: Readonly<Record<string, Shape>>;
+    /** The component's semantic rules, naming fields with the `keyOf` given. */
+    readonly validate: (args: T, keyOf: KeyOf) => readonly string[];
+    /** The first line of the error, e.g. `Invalid ecr-ci stack configuration`. */
+    readonly subject: string;
+}
+
 /**
- * Parse and validate the `ecr-ci:` keys of a stack's config. Other namespaces (`aws:region`, …)
- * are ignored. Throws `EcrCiValidationError` with every problem, each naming the key.
+ * Parse and validate the keys of one namespace of a stack's config; other namespaces (`aws:region`,
+ * …) are ignored. Type problems come first, then the semantic rules minus repeats about a key whose
+ * type was already wrong. Throws `EcrCiValidationError` with every problem, each naming the key.
  */
-export function parseStackConfig(config: Readonly<Record<string, string>>): EcrCiEnvironmentArgs {
-    const problems = new Problems(configKey);
-    const known = Object.keys(CONFIG_SCHEMA);
+export function parseNamespace<T>(config: Readonly<Record<string, string>>, spec: NamespaceSpec<T>): T {
+    const keyOf: KeyOf = (field) => `${spec.namespace}:${field}`;
+    const problems = new Problems(keyOf);
+    const known = Object.keys(spec.schema);
     const values: Record<string, unknown> = {};
-    const prefix = `${CONFIG_NAMESPACE}:`;
+    const prefix = `${spec.namespace}:`;
     for (const [fullKey, raw] of Object.entries(config)) {
         if (!fullKey.startsWith(prefix)) {
             continue;
         }
         const key = fullKey.slice(prefix.length);
-        if (!(key in CONFIG_SCHEMA)) {
-            unknownField(problems, key, key, known, configKey);
+        if (!(key in spec.schema)) {
+            unknownField(problems, key, key, known, keyOf);
             continue;
         }
-        const value = parseTopLevel(problems, key, raw, CONFIG_SCHEMA[key]);
+        const value = parseTopLevel(problems, key, raw, spec.schema[key]);
         if (value !== undefined) {
             values[key] = value;
         }
     }
     const typeProblems = problems.list.map((p) => p.split(/[ =]/, 1)[0]);
-    const args = values as unknown as EcrCiEnvironmentArgs;
-    // Semantic rules, minus repeats about a key whose type was already wrong.
-    const semantic = validateEnvironmentArgs(args, configKey).filter(
+    const args = values as unknown as T;
+    const semantic = spec.validate(args, keyOf).filter(
         (message) => !typeProblems.some((key) => message.startsWith(`${key} `) || message.startsWith(`${key}.`) || message.startsWith(`${key}[`)),
     );
     const all = [...problems.list, ...semantic];
     if (all.length > 0) {
-        throw new EcrCiValidationError("Invalid ecr-ci stack configuration", all);
+        throw new EcrCiValidationError(spec.subject, all);
     }
     return args;
+}
+
+/**
+ * Parse and validate the `ecr-ci:` keys of a stack's config. Other namespaces (`aws:region`, …)
+ * are ignored. Throws `EcrCiValidationError` with every problem, each naming the key.
+ */
+export function parseStackConfig(config: Readonly<Record<string, string>>): EcrCiEnvironmentArgs {
+    return parseNamespace(config, {
+        namespace: CONFIG_NAMESPACE,
+        schema: CONFIG_SCHEMA,
+        validate: validateEnvironmentArgs,
+        subject: "Invalid ecr-ci stack configuration",
+    });
 }
 
 /** Reference used in docs and error hints: the allowed modes and mutabilities. */
