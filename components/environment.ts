@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 // compile of this library and of its consumers several seconds slower.
 import * as ecr from "@pulumi/aws/ecr";
 import * as iam from "@pulumi/aws/iam";
-import { AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, iamArn, stsAudience } from "./aws";
+import { ACCOUNT_ID_RE, AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, iamArn, stsAudience } from "./aws";
 import { Problems, argsKey, formatProblems } from "./errors";
 import { buildTrustPolicy, githubIssuer } from "./github";
 import { CreateRepositoriesScope, ECR_PULL_ACTIONS, EcsDeployScope, buildCiPolicy, buildPreviewPolicy, stateBackendScope } from "./permissions";
@@ -34,7 +34,7 @@ export function principalName(environment: string): string {
 
 /** Repository policy for cross-account pulls: pull actions only, to exactly the listed principals. */
 export function crossAccountPullPolicy(partition: string, pullAccounts: readonly string[]): string {
-    const principals = sortedUnique(pullAccounts.map((p) => (/^\d{12}$/.test(p) ? `arn:${partition}:iam::${p}:root` : p)));
+    const principals = sortedUnique(pullAccounts.map((p) => (ACCOUNT_ID_RE.test(p) ? `arn:${partition}:iam::${p}:root` : p)));
     return serializePolicy(
         policyDocument([
             {
