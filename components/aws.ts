@@ -31,11 +31,16 @@ export const PRINCIPAL_ARN_RE = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}):(ro
 export const POLICY_ARN_RE = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}|aws):policy/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$`);
 /** A KMS key ARN. */
 export const KMS_KEY_ARN_RE = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:key/[A-Za-z0-9-]{1,128}$`);
-/** An ECR repository ARN; group 4 is the repository name. */
-export const ECR_REPOSITORY_ARN_RE = new RegExp(`^arn:${PARTITION}:ecr:([a-z]{2}(?:-[a-z]+)+-\\d):(\\d{12}):repository/(.+)$`);
-
 /** ECR repository names (ECR API `repositoryName` pattern), 2–256 characters. */
 export const ECR_REPOSITORY_NAME_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/**
+ * An ECR repository ARN; group 4 is the repository name, which must itself be a valid name: no
+ * `*`, `?` or `${…}` can reach a policy through an ARN.
+ */
+export const ECR_REPOSITORY_ARN_RE = new RegExp(
+    `^arn:${PARTITION}:ecr:([a-z]{2}(?:-[a-z]+)+-\\d):(\\d{12}):repository/(${ECR_REPOSITORY_NAME_RE.source.slice(1, -1)})$`,
+);
 
 export function isEcrRepositoryName(name: string): boolean {
     return name.length >= 2 && name.length <= 256 && ECR_REPOSITORY_NAME_RE.test(name);

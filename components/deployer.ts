@@ -410,7 +410,7 @@ export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = arg
     }
 
     // A segment starting with `ecr-ci-` would fall under the deny on such paths (see buildDeployerPolicy).
-    const pathRule = `use "/" or "/segment/…/" (printable ASCII, at most 512 characters, e.g. "/ci/"), no segment starting with "${ECR_CI_NAME_PREFIX}"`;
+    const pathRule = `use "/" or "/segment/…/" (letters, digits and + = , . @ _ -, at most 512 characters, e.g. "/ci/"), no segment starting with "${ECR_CI_NAME_PREFIX}"`;
     for (const field of ["rolePaths", "userPaths"] as const) {
         const paths = args[field];
         checkList(problems, field, paths, (p) => IAM_PATH_RE.test(p) && p.length <= 512 && !p.includes(`/${ECR_CI_NAME_PREFIX}`), pathRule);

@@ -23,9 +23,10 @@ export const GITHUB_REPOSITORY_RE = /^[A-Za-z0-9._-]{1,100}$/;
 export const NUMERIC_ID_RE = /^[1-9][0-9]{0,19}$/;
 export const ENTERPRISE_SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
 export const JOB_WORKFLOW_REF_RE =
-    /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[A-Za-z0-9._/-]+\.ya?ml@(?:refs\/(?:heads|tags)\/[^\s*?]+|[0-9a-f]{40})$/;
+    /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[A-Za-z0-9._/-]+\.ya?ml@(?:refs\/(?:heads|tags)\/[^\s*?$]+|[0-9a-f]{40})$/;
 export const OIDC_PROVIDER_ARN_RE = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):oidc-provider\/(.+)$/;
-export const IAM_PATH_RE = /^\/(?:[!-.0-~]+\/)*$/;
+/** IAM paths, restricted to IAM's name characters: no `*`, `?` or `${…}` can reach a policy ARN. */
+export const IAM_PATH_RE = /^\/(?:[\w+=,.@-]+\/)*$/;
 export const ECS_SERVICE_NAME_RE = /^[A-Za-z0-9_-]{1,255}$/;
 /** Tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
 export const TAG_KEY_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
@@ -268,7 +269,7 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
     }
 
     if (args.iamPath !== undefined && (!IAM_PATH_RE.test(args.iamPath) || args.iamPath.length > 512)) {
-        problems.invalid("iamPath", args.iamPath, `use "/" or "/segment/…/" (printable ASCII, at most 512 characters, e.g. "/ci/")`);
+        problems.invalid("iamPath", args.iamPath, `use "/" or "/segment/…/" (letters, digits and + = , . @ _ -, at most 512 characters, e.g. "/ci/")`);
     }
     if (args.permissionsBoundaryArn !== undefined && !POLICY_ARN_RE.test(args.permissionsBoundaryArn)) {
         problems.invalid("permissionsBoundaryArn", args.permissionsBoundaryArn, "use a managed policy ARN, arn:<partition>:iam::<account-id>:policy/NAME");

@@ -227,7 +227,7 @@ describe("parseStackConfig: every problem reported together, key named, value ec
             values: { ...VALID, pgpKey: "keybase:acme", iamPath: "ci", permissionsBoundaryArn: "arn:aws:iam::123456789012:role/x" },
             message: problems(
                 `ecr-ci:pgpKey only applies to authMode "user" (an OIDC role has no access key): remove it`,
-                `ecr-ci:iamPath = "ci": use "/" or "/segment/…/" (printable ASCII, at most 512 characters, e.g. "/ci/")`,
+                `ecr-ci:iamPath = "ci": use "/" or "/segment/…/" (letters, digits and + = , . @ _ -, at most 512 characters, e.g. "/ci/")`,
                 `ecr-ci:permissionsBoundaryArn = "arn:aws:iam::123456789012:role/x": use a managed policy ARN, arn:<partition>:iam::<account-id>:policy/NAME`,
             ),
         },
@@ -299,6 +299,21 @@ describe("parseStackConfig: every problem reported together, key named, value ec
             name: "previewRole is true, false or an object",
             values: { ...VALID, previewRole: "sometimes" },
             message: problems(`ecr-ci:previewRole = "sometimes": use true, false or an object (write it as YAML structure in Pulumi.<stack>.yaml, or JSON)`),
+        },
+        {
+            name: "IAM wildcards and policy variables cannot ride in through ARNs, paths or refs",
+            values: {
+                ...VALID,
+                github: { ...GITHUB, jobWorkflowRef: "acme/wf/.github/workflows/d.yml@refs/heads/${token.actions.githubusercontent.com:actor}" },
+                pullFrom: ["arn:aws:ecr:us-east-1:123456789012:repository/app-pro?", "arn:aws:ecr:us-east-1:123456789012:repository/${aws:userid}"],
+                iamPath: "/?/",
+            },
+            message: problems(
+                `ecr-ci:github.jobWorkflowRef = "acme/wf/.github/workflows/d.yml@refs/heads/\${token.actions.githubusercontent.com:actor}": use the exact reusable workflow reference OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH (or @refs/tags/TAG, or @<40-hex SHA>), no wildcards`,
+                `ecr-ci:iamPath = "/?/": use "/" or "/segment/…/" (letters, digits and + = , . @ _ -, at most 512 characters, e.g. "/ci/")`,
+                `ecr-ci:pullFrom[0] = "arn:aws:ecr:us-east-1:123456789012:repository/app-pro?": use a repository name in this account and region (e.g. "app-dev") or a repository ARN arn:<partition>:ecr:<region>:<account-id>:repository/NAME, no wildcards`,
+                `ecr-ci:pullFrom[1] = "arn:aws:ecr:us-east-1:123456789012:repository/\${aws:userid}": use a repository name in this account and region (e.g. "app-dev") or a repository ARN arn:<partition>:ecr:<region>:<account-id>:repository/NAME, no wildcards`,
+            ),
         },
         {
             name: "bad reusable workflow ref and enterprise slug",
