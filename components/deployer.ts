@@ -55,6 +55,8 @@ export const ECR_CI_DEPLOYER_TYPE = "ecr-ci:index:EcrCiDeployer";
 
 /** Every role, user and policy an ecr-ci environment creates is named `ecr-ci-<environment>[-preview]`. */
 export const ECR_CI_NAME_PREFIX = "ecr-ci-";
+/** The Pulumi project of the environments' stacks (Pulumi.yaml `name`): the deployer may use every stack of it. */
+export const ENVIRONMENTS_PROJECT = "ecr-ci";
 /** The deployer's role and managed policy. */
 export const DEPLOYER_NAME = "ecr-ci-deployer";
 /** The permissions boundary managed policy. Environments set `ecr-ci:permissionsBoundaryArn` to its ARN. */
@@ -367,7 +369,7 @@ export function deployerScope(args: EcrCiDeployerArgs, target: Omit<AwsTarget, "
         pullFromArns: sortedUnique((args.pullFrom ?? []).map((p) => (ECR_REPOSITORY_ARN_RE.test(p) ? p : ecrRepositoryArn(repoTarget, p)))),
         ecsServiceArns: sortedUnique(args.ecsServiceArns ?? []),
         ecsPassRoleArns: sortedUnique(args.ecsPassRoleArns ?? []),
-        ...(args.stateBackend ? { stateBackend: stateBackendScope(target.partition, args.stateBackend) } : {}),
+        ...(args.stateBackend ? { stateBackend: stateBackendScope(target.partition, args.stateBackend, ENVIRONMENTS_PROJECT) } : {}),
     };
 }
 

@@ -308,7 +308,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                 buildPreviewPolicy({
                     repositoryArns: repos,
                     iamArns: [...ownArns, iamArn(t, `role${args.iamPath ?? "/"}${roleName}`)],
-                    stateBackend: args.stateBackend && stateBackendScope(t.partition, args.stateBackend),
+                    stateBackend: args.stateBackend && stateBackendScope(t.partition, args.stateBackend, pulumi.getProject(), pulumi.getStack()),
                 }),
             ),
         );
@@ -348,7 +348,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                     pullFromArns: (args.pullFrom ?? []).map((p) => (ECR_REPOSITORY_ARN_RE.test(p) ? p : ecrRepositoryArn(t, p))),
                     ecsDeploy: ecsScope,
                     createRepositories: createScope,
-                    stateBackend: args.stateBackend && stateBackendScope(t.partition, args.stateBackend),
+                    stateBackend: args.stateBackend && stateBackendScope(t.partition, args.stateBackend, pulumi.getProject(), pulumi.getStack()),
                 }),
             );
             if (text.length > MANAGED_POLICY_MAX_CHARS) {

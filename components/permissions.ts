@@ -50,12 +50,16 @@ export interface CreateRepositoriesScope {
     readonly requiredTags: Readonly<Record<string, string>>;
 }
 
-/** Resolved Pulumi S3 state backend scope (`s3://<bucket>/<prefix>`). */
+/** Resolved Pulumi S3 state backend scope (`s3://<bucket>/<prefix>`) of one project, or one stack of it. */
 export interface StateBackendScope {
     /** `arn:<partition>:s3:::<bucket>` */
     readonly bucketArn: string;
-    /** Where Pulumi keeps stacks, history, backups and locks: `<prefix>/.pulumi/`, or `.pulumi/` without a prefix. */
+    /** Pulumi's bookkeeping directory: `<prefix>/.pulumi/`, or `.pulumi/` without a prefix. */
     readonly objectPrefix: string;
+    /** The Pulumi project whose state is reachable. */
+    readonly project: string;
+    /** Only this stack of the project; every stack of it when absent. */
+    readonly stack?: string;
     /** The `awskms://` secrets provider key, if any. */
     readonly kmsKeyArn?: string;
 }
@@ -67,21 +71,45 @@ export interface StateBackendScope {
  */
 export type StateAccess = "read" | "readWrite";
 
-/** https://www.pulumi.com/docs/iac/concepts/state-and-backends/#aws-s3 */
+/**
+ * The object keys of the scope in the DIY backend's project layout: the stack checkpoints
+ * (`stacks/<project>/<stack>.json`, with `.bak`/`.gz` variants), their history, backups and locks
+ * (`locks/<organization>/<project>/<stack>/`). Another stack's state (e.g. prod's, from dev's
+ * pipeline) is out of reach: its checkpoint can hold secrets and decides what `pulumi up` deletes.
+ * https://www.pulumi.com/docs/iac/concepts/state-and-backends/#aws-s3
+ */
+export function stateObjectKeys(scope: StateBackendScope): string[] {
+    const base = scope.objectPrefix;
+    const { project, stack } = scope;
+    const under = (dir: string) => (stack ? `${base}${dir}/${project}/${stack}/*` : `${base}${dir}/${project}/*`);
+    return [
+        stack ? `${base}stacks/${project}/${stack}.json*` : `${base}stacks/${project}/*`,
+        under("history"),
+        under("backups"),
+        stack ? `${base}locks/*/${project}/${stack}/*` : `${base}locks/*/${project}/*`,
+    ];
+}
+
+/**
+ * Access to the scope's state. Listing is limited to the scope's keys by `s3:prefix` (and the
+ * project's stack list); `meta.yaml`, the backend's layout version, is only ever read.
+ */
 export function stateBackendStatements(scope: StateBackendScope, access: StateAccess): PolicyStatement[] {
+    const keys = stateObjectKeys(scope);
     const statements: PolicyStatement[] = [
         {
             Sid: "StateList",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: scope.bucketArn,
-            Condition: { StringLike: { "s3:prefix": [`${scope.objectPrefix}*`] } },
+            Condition: { StringLike: { "s3:prefix": sortedUnique([`${scope.objectPrefix}stacks/${scope.project}/*`, ...keys.slice(1)]) } },
         },
+        { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: `${scope.bucketArn}/${scope.objectPrefix}meta.yaml` },
         {
             Sid: "StateObjects",
             Effect: "Allow",
             Action: access === "read" ? ["s3:GetObject"] : ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-            Resource: `${scope.bucketArn}/${scope.objectPrefix}*`,
+            Resource: keys.map((key) => `${scope.bucketArn}/${key}`),
         },
     ];
     if (scope.kmsKeyArn) {
@@ -233,12 +261,19 @@ export function buildCiPolicy(input: CiPolicyInput): PolicyDocument {
     return policyDocument(statements);
 }
 
-/** The state scope of `s3://<bucket>/<prefix>` in a partition. */
-export function stateBackendScope(partition: string, backend: { bucket: string; prefix?: string; kmsKeyArn?: string }): StateBackendScope {
+/** The state scope of `s3://<bucket>/<prefix>` in a partition, for one project or one stack of it. */
+export function stateBackendScope(
+    partition: string,
+    backend: { bucket: string; prefix?: string; kmsKeyArn?: string },
+    project: string,
+    stack?: string,
+): StateBackendScope {
     const prefix = (backend.prefix ?? "").replace(/^\/+|\/+$/g, "");
     return {
         bucketArn: `arn:${partition}:s3:::${backend.bucket}`,
         objectPrefix: prefix ? `${prefix}/.pulumi/` : ".pulumi/",
+        project,
+        ...(stack ? { stack } : {}),
         ...(backend.kmsKeyArn ? { kmsKeyArn: backend.kmsKeyArn } : {}),
     };
 }

@@ -339,8 +339,9 @@ describe("deployer and boundary documents (pure)", () => {
                     ],
                     Resource: [repoArn("app-dev"), repoArn("app-prod")],
                 },
-                { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-pulumi-state", Condition: { StringLike: { "s3:prefix": ["ecr-ci/.pulumi/*"] } } },
-                { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/*" },
+                { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-pulumi-state", Condition: { StringLike: { "s3:prefix": ["ecr-ci/.pulumi/backups/ecr-ci/*", "ecr-ci/.pulumi/history/ecr-ci/*", "ecr-ci/.pulumi/locks/*/ecr-ci/*", "ecr-ci/.pulumi/stacks/ecr-ci/*"] } } },
+                { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/meta.yaml" },
+                { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/stacks/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/history/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/backups/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/locks/*/ecr-ci/*"] },
                 { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], Resource: "*" },
                 { Sid: "DenyBootstrapChanges", Effect: "Deny", Action: IAM_WRITES, Resource: [PROVIDER, BOUNDARY, DEPLOYER_POLICY, DEPLOYER_ROLE] },
                 {
@@ -420,8 +421,9 @@ describe("deployer and boundary documents (pure)", () => {
                     ],
                     Resource: [PROVIDER, iamArn("policy/ecr/ecr-ci-*"), iamArn("role/ecr/ecr-ci-*"), iamArn("user/ecr/ecr-ci-*")],
                 },
-                { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-pulumi-state", Condition: { StringLike: { "s3:prefix": [".pulumi/*"] } } },
-                { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-pulumi-state/.pulumi/*" },
+                { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-pulumi-state", Condition: { StringLike: { "s3:prefix": [".pulumi/backups/ecr-ci/*", ".pulumi/history/ecr-ci/*", ".pulumi/locks/*/ecr-ci/*", ".pulumi/stacks/ecr-ci/*"] } } },
+                { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-pulumi-state/.pulumi/meta.yaml" },
+                { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::acme-pulumi-state/.pulumi/stacks/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/.pulumi/history/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/.pulumi/backups/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/.pulumi/locks/*/ecr-ci/*"] },
                 {
                     Sid: "StateSecretsKey",
                     Effect: "Allow",
@@ -922,16 +924,16 @@ describe("deployer under an independent evaluator: the dev and prod stacks' own 
                 for (const s of doc.Statement.filter((x) => x.Effect === "Allow")) {
                     const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
                     const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? "*"];
-                    // A request the statement allows: patterns filled in, conditions satisfied.
+                    // A request the statement allows: every wildcard filled in, conditions satisfied.
                     const context: Context = {};
                     for (const [, keys] of Object.entries(s.Condition ?? {})) {
                         for (const [key, value] of Object.entries(keys)) {
-                            context[key] = (Array.isArray(value) ? value[0] : value).replace("*", "stacks/dev.json");
+                            context[key] = (Array.isArray(value) ? value[0] : value).replace(/\*/g, "x1");
                         }
                     }
                     for (const action of actions) {
                         for (const resource of resources) {
-                            const concrete = resource === "*" ? resource : resource.replace("*", "stacks/dev.json");
+                            const concrete = resource === "*" ? resource : resource.replace(/\*/g, "x1");
                             grants.set(`${action} ${concrete}`, { action, resource: concrete, context });
                         }
                     }
@@ -1000,8 +1002,8 @@ describe("deployer under an independent evaluator: escalation and reach", () => 
         { name: "delete images", action: "ecr:BatchDeleteImage", resource: repoArn("app-prod"), expected: "ImplicitlyDenied" },
         { name: "change the registry's scanning", action: "ecr:PutRegistryScanningConfiguration", resource: "*", expected: "ImplicitlyDenied" },
         { name: "write a stack's state", action: "s3:PutObject", resource: STATE_OBJECT("stacks/ecr-ci/dev.json"), expected: "Allowed" },
-        { name: "take and release the update lock", action: "s3:DeleteObject", resource: STATE_OBJECT("locks/ecr-ci/dev/lock.json"), expected: "Allowed" },
-        { name: "list the backend's stacks", action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": "ecr-ci/.pulumi/stacks/" }, expected: "Allowed" },
+        { name: "take and release the update lock", action: "s3:DeleteObject", resource: STATE_OBJECT("locks/organization/ecr-ci/dev/lock.json"), expected: "Allowed" },
+        { name: "list the backend's stacks", action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": "ecr-ci/.pulumi/stacks/ecr-ci/" }, expected: "Allowed" },
         { name: "read state outside the prefix", action: "s3:GetObject", resource: "arn:aws:s3:::acme-pulumi-state/platform/.pulumi/stacks/prod.json", expected: "ImplicitlyDenied" },
         { name: "list the bucket outside the prefix", action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": "platform/" }, expected: "ImplicitlyDenied" },
         { name: "write to another bucket", action: "s3:PutObject", resource: "arn:aws:s3:::other-bucket/ecr-ci/.pulumi/stacks/dev.json", expected: "ImplicitlyDenied" },
@@ -1087,14 +1089,17 @@ describe("preview role under an independent evaluator: reads state and its envir
         preview = JSON.parse(String(run.resources.find((r) => r.type === T.policy && r.inputs.name === "ecr-ci-dev-preview")!.inputs.policy)) as PolicyDocument;
     });
     const rows: { name: string; action: string; resource: string; context?: Context; expected: Decision }[] = [
-        { name: "read a stack's state", action: "s3:GetObject", resource: STATE_OBJECT("stacks/ecr-ci/dev.json"), expected: "Allowed" },
-        { name: "list the backend's stacks", action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": "ecr-ci/.pulumi/stacks/" }, expected: "Allowed" },
+        // The run's stack is named "dev+preview+state": the preview role reads that stack's state only.
+        { name: "read its stack's state", action: "s3:GetObject", resource: STATE_OBJECT("stacks/ecr-ci/dev+preview+state.json"), expected: "Allowed" },
+        { name: "read another stack's state", action: "s3:GetObject", resource: STATE_OBJECT("stacks/ecr-ci/prod.json"), expected: "ImplicitlyDenied" },
+        { name: "read another stack's history", action: "s3:GetObject", resource: STATE_OBJECT("history/ecr-ci/prod/prod-1.checkpoint.json"), expected: "ImplicitlyDenied" },
+        { name: "list the backend's stacks", action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": "ecr-ci/.pulumi/stacks/ecr-ci/" }, expected: "Allowed" },
         { name: "describe its repository", action: "ecr:DescribeRepositories", resource: repoArn("app-dev"), expected: "Allowed" },
         { name: "read its role", action: "iam:GetRole", resource: iamArn("role/ecr-ci-dev"), expected: "Allowed" },
         { name: "read its own role", action: "iam:GetRole", resource: previewRole, expected: "Allowed" },
-        { name: "write state", action: "s3:PutObject", resource: STATE_OBJECT("stacks/ecr-ci/dev.json"), expected: "ImplicitlyDenied" },
-        { name: "take the update lock", action: "s3:PutObject", resource: STATE_OBJECT("locks/ecr-ci/dev/lock.json"), expected: "ImplicitlyDenied" },
-        { name: "delete state", action: "s3:DeleteObject", resource: STATE_OBJECT("stacks/ecr-ci/dev.json"), expected: "ImplicitlyDenied" },
+        { name: "write state", action: "s3:PutObject", resource: STATE_OBJECT("stacks/ecr-ci/dev+preview+state.json"), expected: "ImplicitlyDenied" },
+        { name: "take the update lock", action: "s3:PutObject", resource: STATE_OBJECT("locks/organization/ecr-ci/dev+preview+state/lock.json"), expected: "ImplicitlyDenied" },
+        { name: "delete state", action: "s3:DeleteObject", resource: STATE_OBJECT("stacks/ecr-ci/dev+preview+state.json"), expected: "ImplicitlyDenied" },
         { name: "push an image", action: "ecr:PutImage", resource: repoArn("app-dev"), expected: "ImplicitlyDenied" },
         { name: "log in to ECR", action: "ecr:GetAuthorizationToken", resource: "*", expected: "ImplicitlyDenied" },
         { name: "create a role", action: "iam:CreateRole", resource: iamArn("role/ecr-ci-dev"), context: { "iam:PermissionsBoundary": BOUNDARY }, expected: "ImplicitlyDenied" },

@@ -303,7 +303,13 @@ describe("EcrCiEnvironment: preview role and state backend", () => {
             `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev`,
             `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev-preview`,
         ]);
-        assert.deepEqual(doc.Statement.find((st) => st.Sid === "StateObjects")?.Resource, "arn:aws:s3:::acme-state/infra/.pulumi/*");
+        // The running stack's state only (mocks run project ecr-ci, stack test), never another stack's.
+        assert.deepEqual(doc.Statement.find((st) => st.Sid === "StateObjects")?.Resource, [
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json*",
+            "arn:aws:s3:::acme-state/infra/.pulumi/history/ecr-ci/test/*",
+            "arn:aws:s3:::acme-state/infra/.pulumi/backups/ecr-ci/test/*",
+            "arn:aws:s3:::acme-state/infra/.pulumi/locks/*/ecr-ci/test/*",
+        ]);
         const actions = doc.Statement.flatMap((st) => (st as unknown as { Action: string | string[] }).Action);
         assert.deepEqual(
             actions.filter((a) => !/^[a-z0-9]+:(Get|List|Describe)[A-Za-z]*$/.test(a)),
@@ -317,11 +323,11 @@ describe("EcrCiEnvironment: preview role and state backend", () => {
         assert.equal(await promiseOf(env.previewRoleArn), `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev-preview`);
     });
 
-    it("the CI role may write the state under its prefix", () => {
+    it("the CI role may write its stack's state", () => {
         const doc = parse(mocks.ofType(T.policy).find((p) => p.name === "dev-ci")!.inputs.policy);
         assert.deepEqual(
             doc.Statement.map((st) => st.Sid),
-            ["EcrLogin", "PushPull", "StateList", "StateObjects"],
+            ["EcrLogin", "PushPull", "StateList", "StateMeta", "StateObjects"],
         );
     });
 

@@ -4,7 +4,7 @@
 import assert from "assert/strict";
 import { crossAccountPullPolicy } from "../components/environment";
 import { buildTrustPolicy } from "../components/github";
-import { buildCiPolicy } from "../components/permissions";
+import { buildCiPolicy, stateBackendScope } from "../components/permissions";
 import type { GitHub } from "../components/types";
 import { Decision, evaluateIdentity, evaluateResourcePolicy, evaluateTrust } from "./support/iam-eval";
 
@@ -172,6 +172,35 @@ describe("cross-account repository policy under an independent evaluator", () =>
         it(`${row.name} → ${row.expected}`, async () => {
             assert.equal(
                 await evaluateResourcePolicy(policy, { principalArn: row.principal, action: row.action, resource, resourceAccount: ACCOUNT }),
+                row.expected,
+            );
+        });
+    }
+});
+
+describe("state backend access under an independent evaluator: this stack only", () => {
+    const bucket = "arn:aws:s3:::acme-state";
+    const policy = buildCiPolicy({
+        repositoryArns: [`arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-dev`],
+        stateBackend: stateBackendScope("aws", { bucket: "acme-state", prefix: "infra" }, "ecr-ci", "dev"),
+    });
+    const rows: { name: string; action: string; resource: string; context?: Record<string, string>; expected: Decision }[] = [
+        { name: "write its checkpoint", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/stacks/ecr-ci/dev.json`, expected: "Allowed" },
+        { name: "take its update lock", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/locks/organization/ecr-ci/dev/0b1c.json`, expected: "Allowed" },
+        { name: "read the backend's layout", action: "s3:GetObject", resource: `${bucket}/infra/.pulumi/meta.yaml`, expected: "Allowed" },
+        { name: "list its history", action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "infra/.pulumi/history/ecr-ci/dev/" }, expected: "Allowed" },
+        { name: "read prod's checkpoint (secrets)", action: "s3:GetObject", resource: `${bucket}/infra/.pulumi/stacks/ecr-ci/prod.json`, expected: "ImplicitlyDenied" },
+        { name: "rewrite prod's checkpoint", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/stacks/ecr-ci/prod.json`, expected: "ImplicitlyDenied" },
+        { name: "delete prod's lock", action: "s3:DeleteObject", resource: `${bucket}/infra/.pulumi/locks/organization/ecr-ci/prod/0b1c.json`, expected: "ImplicitlyDenied" },
+        { name: "rewrite the backend's layout", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/meta.yaml`, expected: "ImplicitlyDenied" },
+        { name: "list prod's history", action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "infra/.pulumi/history/ecr-ci/prod/" }, expected: "ImplicitlyDenied" },
+        { name: "read another project's stack", action: "s3:GetObject", resource: `${bucket}/infra/.pulumi/stacks/payments/dev.json`, expected: "ImplicitlyDenied" },
+    ];
+    assertMixed(rows);
+    for (const row of rows) {
+        it(`${row.name} → ${row.expected}`, async () => {
+            assert.equal(
+                await evaluateIdentity([policy], { principalArn: ROLE, action: row.action, resource: row.resource, context: row.context }),
                 row.expected,
             );
         });

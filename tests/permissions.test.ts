@@ -1,5 +1,5 @@
 import assert from "assert/strict";
-import { ECR_PUSH_ACTIONS, buildCiPolicy, buildPreviewPolicy, ecsServiceArns, stateBackendScope } from "../components/permissions";
+import { ECR_PUSH_ACTIONS, buildCiPolicy, buildPreviewPolicy, ecsServiceArns, stateBackendScope, stateObjectKeys } from "../components/permissions";
 
 const REPO = "arn:aws:ecr:eu-west-1:123456789012:repository/app-dev";
 const REPO2 = "arn:aws:ecr:eu-west-1:123456789012:repository/worker-dev";
@@ -144,23 +144,49 @@ describe("ecsServiceArns", () => {
 });
 
 describe("state backend and preview policies", () => {
-    const scope = stateBackendScope("aws", { bucket: "acme-state", prefix: "/infra/", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1" });
+    const scope = stateBackendScope("aws", { bucket: "acme-state", prefix: "/infra/", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1" }, "ecr-ci", "dev");
+    const STATE_LIST = {
+        Sid: "StateList",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: "arn:aws:s3:::acme-state",
+        Condition: {
+            StringLike: {
+                "s3:prefix": [
+                    "infra/.pulumi/backups/ecr-ci/dev/*",
+                    "infra/.pulumi/history/ecr-ci/dev/*",
+                    "infra/.pulumi/locks/*/ecr-ci/dev/*",
+                    "infra/.pulumi/stacks/ecr-ci/*",
+                ],
+            },
+        },
+    };
+    const STATE_META = { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-state/infra/.pulumi/meta.yaml" };
+    const STATE_OBJECTS = [
+        "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/dev.json*",
+        "arn:aws:s3:::acme-state/infra/.pulumi/history/ecr-ci/dev/*",
+        "arn:aws:s3:::acme-state/infra/.pulumi/backups/ecr-ci/dev/*",
+        "arn:aws:s3:::acme-state/infra/.pulumi/locks/*/ecr-ci/dev/*",
+    ];
 
-    it("the scope of s3://bucket/prefix is <prefix>/.pulumi/", () => {
-        assert.deepEqual(scope, { bucketArn: "arn:aws:s3:::acme-state", objectPrefix: "infra/.pulumi/", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1" });
-        assert.deepEqual(stateBackendScope("aws-cn", { bucket: "b1" }), { bucketArn: "arn:aws-cn:s3:::b1", objectPrefix: ".pulumi/" });
+    it("the scope of s3://bucket/prefix is <prefix>/.pulumi/, for one stack or a whole project", () => {
+        assert.deepEqual(scope, {
+            bucketArn: "arn:aws:s3:::acme-state",
+            objectPrefix: "infra/.pulumi/",
+            project: "ecr-ci",
+            stack: "dev",
+            kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1",
+        });
+        const project = stateBackendScope("aws-cn", { bucket: "b1" }, "ecr-ci");
+        assert.deepEqual(project, { bucketArn: "arn:aws-cn:s3:::b1", objectPrefix: ".pulumi/", project: "ecr-ci" });
+        assert.deepEqual(stateObjectKeys(project), [".pulumi/stacks/ecr-ci/*", ".pulumi/history/ecr-ci/*", ".pulumi/backups/ecr-ci/*", ".pulumi/locks/*/ecr-ci/*"]);
     });
 
-    it("pulumi up: list under the prefix, read/write/delete state and locks, encrypt and decrypt secrets", () => {
+    it("pulumi up: this stack's checkpoint, history, backups and locks only; encrypt and decrypt secrets", () => {
         assert.deepEqual(buildCiPolicy({ repositoryArns: [REPO], stateBackend: scope }).Statement.slice(2), [
-            {
-                Sid: "StateList",
-                Effect: "Allow",
-                Action: "s3:ListBucket",
-                Resource: "arn:aws:s3:::acme-state",
-                Condition: { StringLike: { "s3:prefix": ["infra/.pulumi/*"] } },
-            },
-            { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-state/infra/.pulumi/*" },
+            STATE_LIST,
+            STATE_META,
+            { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: STATE_OBJECTS },
             { Sid: "StateSecretsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: "arn:aws:kms:eu-west-1:123456789012:key/k1" },
         ]);
     });
@@ -199,14 +225,9 @@ describe("state backend and preview policies", () => {
                         ],
                         Resource: ["arn:aws:iam::123456789012:policy/ecr-ci-dev", "arn:aws:iam::123456789012:role/ecr-ci-dev"],
                     },
-                    {
-                        Sid: "StateList",
-                        Effect: "Allow",
-                        Action: "s3:ListBucket",
-                        Resource: "arn:aws:s3:::acme-state",
-                        Condition: { StringLike: { "s3:prefix": ["infra/.pulumi/*"] } },
-                    },
-                    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-state/infra/.pulumi/*" },
+                    STATE_LIST,
+                    STATE_META,
+                    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: STATE_OBJECTS },
                     { Sid: "StateSecretsKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:eu-west-1:123456789012:key/k1" },
                 ],
             },
