@@ -93,6 +93,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         super(ECR_CI_ENVIRONMENT_TYPE, name, {}, opts);
 
         const authMode = args.authMode ?? AuthMode.Oidc;
+        // The keys are MANAGED_TAG_KEYS: tag-guarded creation refuses them as its guard.
         const tags = { Environment: args.environment, ManagedBy: "ecr-ci", ...args.tags };
         const target = sharedAwsTarget(this);
 

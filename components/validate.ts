@@ -322,9 +322,22 @@ function validateCapabilities(args: EcrCiEnvironmentArgs, problems: Problems): v
             problems.missing("createRepositories.requiredTags", `at least one tag every created repository must carry (e.g. { "managed-by": "ci" })`);
         } else {
             validateTags(tags, "createRepositories.requiredTags", problems);
+            // The guard must tell created repositories apart from managed ones: a key every managed
+            // repository carries would let PushToCreatedRepositories reach them (other environments' too).
+            const managedKeys = [...MANAGED_TAG_KEYS, ...Object.keys(args.tags ?? {})];
+            for (const key of Object.keys(tags).filter((k) => managedKeys.includes(k))) {
+                problems.invalid(
+                    `createRepositories.requiredTags.${key}`,
+                    key,
+                    `managed repositories carry this tag key too, so the guard would not tell them apart; use a key of its own (not ${managedKeys.join(", ")})`,
+                );
+            }
         }
     }
 }
+
+/** Tag keys every managed resource carries (see EcrCiEnvironment), besides `args.tags`. */
+export const MANAGED_TAG_KEYS = ["Environment", "ManagedBy"] as const;
 
 /** ECS deploy scope problems; string values only (Outputs are checked again once known). */
 export function checkEcsDeploy(

@@ -316,6 +316,14 @@ describe("parseStackConfig: every problem reported together, key named, value ec
             ),
         },
         {
+            name: "the creation guard must not be a tag managed repositories carry",
+            values: { ...VALID, tags: { team: "a" }, createRepositories: { namePrefix: "app-", requiredTags: { ManagedBy: "ecr-ci", team: "a" } } },
+            message: problems(
+                `ecr-ci:createRepositories.requiredTags.ManagedBy = "ManagedBy": managed repositories carry this tag key too, so the guard would not tell them apart; use a key of its own (not Environment, ManagedBy, team)`,
+                `ecr-ci:createRepositories.requiredTags.team = "team": managed repositories carry this tag key too, so the guard would not tell them apart; use a key of its own (not Environment, ManagedBy, team)`,
+            ),
+        },
+        {
             name: "bad reusable workflow ref and enterprise slug",
             values: { ...VALID, github: { ...GITHUB, jobWorkflowRef: "acme/wf/.github/workflows/*.yml@refs/heads/main", enterpriseSlug: "Acme Corp" } },
             message: problems(
