@@ -12,7 +12,7 @@ import {
     isEcrRepositoryName,
 } from "./aws";
 import { KeyOf, Problems, argsKey } from "./errors";
-import { GITHUB_TOKEN_HOST, isPattern } from "./github";
+import { GITHUB_TOKEN_HOST } from "./github";
 import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, ImageTagMutability, StateBackend } from "./types";
 
 export const ENVIRONMENT_RE = /^[a-z0-9-]{1,32}$/;

@@ -20,6 +20,27 @@ function assertMixed(rows: { expected: Decision }[]): void {
     assert.ok(decisions.has("Allowed") && decisions.has("ImplicitlyDenied"), "a table needs allowed and denied rows");
 }
 
+interface IdentityRow {
+    name: string;
+    action: string;
+    resource: string;
+    context?: Record<string, string | string[]>;
+    expected: Decision;
+}
+
+/** One test per row: the CI role's decision for the request under `policy`. */
+function identityTable(policy: object, rows: IdentityRow[]): void {
+    assertMixed(rows);
+    for (const row of rows) {
+        it(`${row.name} → ${row.expected}`, async () => {
+            assert.equal(
+                await evaluateIdentity([policy], { principalArn: ROLE, action: row.action, resource: row.resource, context: row.context }),
+                row.expected,
+            );
+        });
+    }
+}
+
 describe("trust policy under an independent evaluator", () => {
     const github: GitHub = {
         owner: "acme",
@@ -110,7 +131,7 @@ describe("CI policy under an independent evaluator", () => {
         ecsDeploy: { clusterArn: cluster, services: ["web"], passRoleArns: [taskRole] },
         createRepositories: { repositoryArnPattern: repo("team-a/*"), requiredTags: { team: "a" } },
     });
-    const rows: { name: string; action: string; resource: string; context?: Record<string, string | string[]>; expected: Decision }[] = [
+    const rows: IdentityRow[] = [
         { name: "log in to ECR", action: "ecr:GetAuthorizationToken", resource: "*", expected: "Allowed" },
         { name: "push to its repository", action: "ecr:PutImage", resource: repo("app-prod"), expected: "Allowed" },
         { name: "upload a layer to its repository", action: "ecr:UploadLayerPart", resource: repo("app-prod"), expected: "Allowed" },
@@ -146,15 +167,7 @@ describe("CI policy under an independent evaluator", () => {
         { name: "push to a created repository carrying the tag", action: "ecr:PutImage", resource: repo("team-a/api"), context: { "aws:ResourceTag/team": "a" }, expected: "Allowed" },
         { name: "push to a prefix repository without the tag", action: "ecr:PutImage", resource: repo("team-a/api"), context: { "aws:ResourceTag/team": "b" }, expected: "ImplicitlyDenied" },
     ];
-    assertMixed(rows);
-    for (const row of rows) {
-        it(`${row.name} → ${row.expected}`, async () => {
-            assert.equal(
-                await evaluateIdentity([policy], { principalArn: ROLE, action: row.action, resource: row.resource, context: row.context }),
-                row.expected,
-            );
-        });
-    }
+    identityTable(policy, rows);
 });
 
 describe("cross-account repository policy under an independent evaluator", () => {
@@ -184,7 +197,7 @@ describe("state backend access under an independent evaluator: this stack only",
         repositoryArns: [`arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-dev`],
         stateBackend: stateBackendScope("aws", { bucket: "acme-state", prefix: "infra" }, "ecr-ci", "dev"),
     });
-    const rows: { name: string; action: string; resource: string; context?: Record<string, string>; expected: Decision }[] = [
+    const rows: IdentityRow[] = [
         { name: "write its checkpoint", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/stacks/ecr-ci/dev.json`, expected: "Allowed" },
         { name: "take its update lock", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/locks/organization/ecr-ci/dev/0b1c.json`, expected: "Allowed" },
         { name: "read the backend's layout", action: "s3:GetObject", resource: `${bucket}/infra/.pulumi/meta.yaml`, expected: "Allowed" },
@@ -196,13 +209,5 @@ describe("state backend access under an independent evaluator: this stack only",
         { name: "list prod's history", action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "infra/.pulumi/history/ecr-ci/prod/" }, expected: "ImplicitlyDenied" },
         { name: "read another project's stack", action: "s3:GetObject", resource: `${bucket}/infra/.pulumi/stacks/payments/dev.json`, expected: "ImplicitlyDenied" },
     ];
-    assertMixed(rows);
-    for (const row of rows) {
-        it(`${row.name} → ${row.expected}`, async () => {
-            assert.equal(
-                await evaluateIdentity([policy], { principalArn: ROLE, action: row.action, resource: row.resource, context: row.context }),
-                row.expected,
-            );
-        });
-    }
+    identityTable(policy, rows);
 });
