@@ -9,7 +9,7 @@ import * as iam from "@pulumi/aws/iam";
 import { ACCOUNT_ID_RE, AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, iamArn, stsAudience } from "./aws";
 import { Problems, argsKey, formatProblems } from "./errors";
 import { buildTrustPolicy, githubIssuer } from "./github";
-import { CreateRepositoriesScope, ECR_PULL_ACTIONS, EcsDeployScope, buildCiPolicy, buildPreviewPolicy, stateBackendScope } from "./permissions";
+import { CreateRepositoriesScope, ECR_PULL_ACTIONS, MANAGED_MARKER, EcsDeployScope, buildCiPolicy, buildPreviewPolicy, stateBackendScope } from "./permissions";
 import { policyDocument, serializePolicy, sortedUnique } from "./policy";
 import { lifecyclePolicy, repositorySettings } from "./repository";
 import { githubActionsSnippet } from "./snippet";
@@ -93,8 +93,9 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         super(ECR_CI_ENVIRONMENT_TYPE, name, {}, opts);
 
         const authMode = args.authMode ?? AuthMode.Oidc;
-        // The keys are MANAGED_TAG_KEYS: tag-guarded creation refuses them as its guard.
-        const tags = { Environment: args.environment, ManagedBy: "ecr-ci", ...args.tags };
+        // The built-in keys (MANAGED_TAG_KEYS) come last: user tags never replace them, and the
+        // marker is what keeps tag-guarded creation away from managed repositories.
+        const tags = { ...args.tags, Environment: args.environment, [MANAGED_MARKER.key]: MANAGED_MARKER.value };
         const target = sharedAwsTarget(this);
 
         const repositories = args.repositories.map((repo) => this.createRepository(name, repo, args.protect ?? true, tags, target));

@@ -36,6 +36,13 @@ export const ECS_SERVICE_ACTIONS = ["ecs:DescribeServices", "ecs:UpdateService"]
 
 export const ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com";
 
+/**
+ * The tag every resource ecr-ci manages carries, whatever `args.tags` say: tag-guarded creation's
+ * push statement excludes repositories that carry it, so no environment's pipeline reaches another
+ * environment's managed repositories through its creation guard.
+ */
+export const MANAGED_MARKER = { key: "ManagedBy", value: "ecr-ci" } as const;
+
 /** Resolved ECS deploy scope. */
 export interface EcsDeployScope {
     readonly clusterArn: string;
@@ -246,12 +253,18 @@ export function buildCiPolicy(input: CiPolicyInput): PolicyDocument {
                 Condition: { StringEquals: requestTags, "ForAllValues:StringEquals": { "aws:TagKeys": keys } },
             },
             {
-                // Once created (and tagged), the pipeline may push to what it created.
+                // Once created (and tagged), the pipeline may push to what it created, and never to
+                // a repository ecr-ci manages: IAM matches tag keys case-insensitively, so a guard
+                // such as `environment: prod` would otherwise match prod's managed repositories
+                // (`Environment: prod`). StringNotEquals also holds where the tag is absent.
                 Sid: "PushToCreatedRepositories",
                 Effect: "Allow",
                 Action: ECR_PUSH_ACTIONS,
                 Resource: create.repositoryArnPattern,
-                Condition: { StringEquals: resourceTags },
+                Condition: {
+                    StringEquals: resourceTags,
+                    StringNotEquals: { [`aws:ResourceTag/${MANAGED_MARKER.key}`]: MANAGED_MARKER.value },
+                },
             },
         );
     }

@@ -13,6 +13,7 @@ import {
 } from "./aws";
 import { KeyOf, Problems, argsKey } from "./errors";
 import { GITHUB_TOKEN_HOST } from "./github";
+import { MANAGED_MARKER } from "./permissions";
 import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, ImageTagMutability, StateBackend } from "./types";
 
 export const ENVIRONMENT_RE = /^[a-z0-9-]{1,32}$/;
@@ -278,6 +279,16 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
     validateCapabilities(args, problems);
     validatePipelineAccess(args, mode, problems);
     validateTags(args.tags, "tags", problems);
+    for (const key of Object.keys(args.tags ?? {})) {
+        const builtIn = MANAGED_TAG_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
+        if (builtIn !== undefined) {
+            problems.invalid(
+                `tags.${key}`,
+                key,
+                `ecr-ci sets ${builtIn} on every resource itself (IAM compares tag keys case-insensitively, and a second ${builtIn} fails as a duplicate); remove it or use another key`,
+            );
+        }
+    }
     return problems.list;
 }
 
@@ -322,22 +333,44 @@ function validateCapabilities(args: EcrCiEnvironmentArgs, problems: Problems): v
             problems.missing("createRepositories.requiredTags", `at least one tag every created repository must carry (e.g. { "managed-by": "ci" })`);
         } else {
             validateTags(tags, "createRepositories.requiredTags", problems);
-            // The guard must tell created repositories apart from managed ones: a key every managed
-            // repository carries would let PushToCreatedRepositories reach them (other environments' too).
-            const managedKeys = [...MANAGED_TAG_KEYS, ...Object.keys(args.tags ?? {})];
-            for (const key of Object.keys(tags).filter((k) => managedKeys.includes(k))) {
-                problems.invalid(
-                    `createRepositories.requiredTags.${key}`,
-                    key,
-                    `managed repositories carry this tag key too, so the guard would not tell them apart; use a key of its own (not ${managedKeys.join(", ")})`,
-                );
-            }
+            validateCreationGuard(tags, problems);
+        }
+    }
+}
+
+/**
+ * The guard may use any key (IAM compares tag keys case-insensitively, so an allow-list of keys
+ * could never be complete across stacks): `PushToCreatedRepositories` excludes every repository
+ * carrying the managed marker (`ManagedBy = ecr-ci`) instead. A guard that *is* the marker would
+ * require and exclude the same tag, and two keys that differ only in case are one key to IAM.
+ */
+function validateCreationGuard(tags: Record<string, string>, problems: Problems): void {
+    const seen = new Map<string, string>();
+    for (const [key, value] of Object.entries(tags)) {
+        const folded = key.toLowerCase();
+        const earlier = seen.get(folded);
+        if (earlier !== undefined) {
+            problems.invalid(
+                `createRepositories.requiredTags.${key}`,
+                key,
+                `IAM compares tag keys case-insensitively, so this is the same key as ${JSON.stringify(earlier)}; keep one of them`,
+            );
+        } else {
+            seen.set(folded, key);
+        }
+        if (folded === MANAGED_MARKER.key.toLowerCase() && value === MANAGED_MARKER.value) {
+            problems.invalid(
+                `createRepositories.requiredTags.${key}`,
+                value,
+                `${MANAGED_MARKER.key} = ${JSON.stringify(MANAGED_MARKER.value)} marks the repositories ecr-ci manages, which created repositories never reach; use another value (e.g. "github-actions") or another key`,
+            );
         }
     }
 }
 
 /** Tag keys every managed resource carries (see EcrCiEnvironment), besides `args.tags`. */
 export const MANAGED_TAG_KEYS = ["Environment", "ManagedBy"] as const;
+
 
 /** ECS deploy scope problems; string values only (Outputs are checked again once known). */
 export function checkEcsDeploy(

@@ -93,7 +93,8 @@ describe("parseStackConfig: valid configuration", () => {
 });
 
 describe("parseStackConfig: every problem reported together, key named, value echoed", () => {
-    const cases: { name: string; values: Record<string, unknown>; message: string }[] = [
+    /** `message: undefined`: the values are valid (a rule that must not over-reach). */
+    const cases: { name: string; values: Record<string, unknown>; message: string | undefined }[] = [
         {
             name: "empty config",
             values: {},
@@ -316,11 +317,24 @@ describe("parseStackConfig: every problem reported together, key named, value ec
             ),
         },
         {
-            name: "the creation guard must not be a tag managed repositories carry",
-            values: { ...VALID, tags: { team: "a" }, createRepositories: { namePrefix: "app-", requiredTags: { ManagedBy: "ecr-ci", team: "a" } } },
+            name: "the creation guard may not be the managed marker, nor name one key twice (IAM folds case)",
+            values: { ...VALID, createRepositories: { namePrefix: "app-", requiredTags: { managedby: "ecr-ci", Team: "a", team: "b" } } },
             message: problems(
-                `ecr-ci:createRepositories.requiredTags.ManagedBy = "ManagedBy": managed repositories carry this tag key too, so the guard would not tell them apart; use a key of its own (not Environment, ManagedBy, team)`,
-                `ecr-ci:createRepositories.requiredTags.team = "team": managed repositories carry this tag key too, so the guard would not tell them apart; use a key of its own (not Environment, ManagedBy, team)`,
+                `ecr-ci:createRepositories.requiredTags.managedby = "ecr-ci": ManagedBy = "ecr-ci" marks the repositories ecr-ci manages, which created repositories never reach; use another value (e.g. "github-actions") or another key`,
+                `ecr-ci:createRepositories.requiredTags.team = "team": IAM compares tag keys case-insensitively, so this is the same key as "Team"; keep one of them`,
+            ),
+        },
+        {
+            name: "the seed's own guard (ManagedBy: github-actions) and keys of ecr-ci:tags are accepted",
+            values: { ...VALID, tags: { team: "a" }, createRepositories: { namePrefix: "app-", requiredTags: { ManagedBy: "github-actions", team: "a" } } },
+            message: undefined,
+        },
+        {
+            name: "tags may not restate a built-in key in any case",
+            values: { ...VALID, tags: { environment: "qa", MANAGEDBY: "me", team: "a" } },
+            message: problems(
+                `ecr-ci:tags.environment = "environment": ecr-ci sets Environment on every resource itself (IAM compares tag keys case-insensitively, and a second Environment fails as a duplicate); remove it or use another key`,
+                `ecr-ci:tags.MANAGEDBY = "MANAGEDBY": ecr-ci sets ManagedBy on every resource itself (IAM compares tag keys case-insensitively, and a second ManagedBy fails as a duplicate); remove it or use another key`,
             ),
         },
         {
@@ -334,7 +348,11 @@ describe("parseStackConfig: every problem reported together, key named, value ec
     ];
     for (const c of cases) {
         it(c.name, () => {
-            assert.throws(() => parseStackConfig(config(c.values)), { name: "EcrCiValidationError", message: c.message });
+            if (c.message === undefined) {
+                assert.doesNotThrow(() => parseStackConfig(config(c.values)));
+            } else {
+                assert.throws(() => parseStackConfig(config(c.values)), { name: "EcrCiValidationError", message: c.message });
+            }
         });
     }
 });

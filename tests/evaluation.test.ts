@@ -170,6 +170,44 @@ describe("CI policy under an independent evaluator", () => {
     identityTable(policy, rows);
 });
 
+describe("tag-guarded creation never reaches managed repositories, whatever the guard's case or key", () => {
+    // Each stack's managed repositories carry Environment=<env> and ManagedBy=ecr-ci (plus ecr-ci:tags);
+    // IAM matches the tag keys of aws:ResourceTag/<key> case-insensitively.
+    const repo = (name: string) => `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${name}`;
+    const managed = (env: string, extra: Record<string, string> = {}) => ({
+        "aws:ResourceTag/Environment": env,
+        "aws:ResourceTag/ManagedBy": "ecr-ci",
+        ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+    });
+    const guarded = (requiredTags: Record<string, string>) =>
+        buildCiPolicy({
+            repositoryArns: [repo("app-dev")],
+            createRepositories: { repositoryArnPattern: repo("app-*"), requiredTags },
+        });
+    describe("dev's guard `environment: prod` (lower case)", () => {
+        identityTable(guarded({ environment: "prod" }), [
+            { name: "push into prod's managed repository", action: "ecr:PutImage", resource: repo("app-prod"), context: managed("prod"), expected: "ImplicitlyDenied" },
+            { name: "upload a layer into prod's managed repository", action: "ecr:UploadLayerPart", resource: repo("app-prod"), context: managed("prod"), expected: "ImplicitlyDenied" },
+            { name: "push into a repository dev's pipeline created", action: "ecr:PutImage", resource: repo("app-scratch"), context: { "aws:ResourceTag/environment": "prod" }, expected: "Allowed" },
+            { name: "create a repository with the guard", action: "ecr:CreateRepository", resource: repo("app-scratch"), context: { "aws:RequestTag/environment": "prod", "aws:TagKeys": ["environment"] }, expected: "Allowed" },
+        ]);
+    });
+    describe("a guard equal to a tag another environment's managed repositories carry (team=a)", () => {
+        identityTable(guarded({ team: "a" }), [
+            { name: "push into prod's managed repository tagged team=a", action: "ecr:PutImage", resource: repo("app-prod"), context: managed("prod", { team: "a" }), expected: "ImplicitlyDenied" },
+            { name: "push into a created repository tagged team=a", action: "ecr:PutImage", resource: repo("app-tools"), context: { "aws:ResourceTag/team": "a" }, expected: "Allowed" },
+        ]);
+    });
+    describe("seed 003's own guard, ManagedBy: github-actions", () => {
+        identityTable(guarded({ ManagedBy: "github-actions" }), [
+            { name: "create with the seed's tag", action: "ecr:CreateRepository", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "github-actions", "aws:TagKeys": ["ManagedBy"] }, expected: "Allowed" },
+            { name: "create claiming to be managed by ecr-ci", action: "ecr:CreateRepository", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "ecr-ci", "aws:TagKeys": ["ManagedBy"] }, expected: "ImplicitlyDenied" },
+            { name: "push into what the pipeline created", action: "ecr:PutImage", resource: repo("app-new"), context: { "aws:ResourceTag/ManagedBy": "github-actions" }, expected: "Allowed" },
+            { name: "push into prod's managed repository", action: "ecr:PutImage", resource: repo("app-prod"), context: managed("prod"), expected: "ImplicitlyDenied" },
+        ]);
+    });
+});
+
 describe("cross-account repository policy under an independent evaluator", () => {
     const policy = JSON.parse(crossAccountPullPolicy("aws", [OTHER]));
     const resource = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-prod`;

@@ -112,7 +112,10 @@ describe("buildCiPolicy", () => {
                 Effect: "Allow",
                 Action: PUSH,
                 Resource: pattern,
-                Condition: { StringEquals: { "aws:ResourceTag/managed-by": "ci", "aws:ResourceTag/team": "a" } },
+                Condition: {
+                    StringEquals: { "aws:ResourceTag/managed-by": "ci", "aws:ResourceTag/team": "a" },
+                    StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" },
+                },
             },
         ]);
     });
