@@ -2,8 +2,8 @@
 // ecr-ci side of the benchmark, the hand-written baseline (bench/baseline.ts) and the test that
 // proves both register the same resources (tests/bench-baseline.test.ts). Not part of the library.
 import type * as pulumi from "@pulumi/pulumi";
-import type { EcrCiEnvironment } from "../components/environment";
-import { EcrCiEnvironmentArgs, ImageTagMutability } from "../components/types";
+import type { EcrCiEnvironment } from "../components/resources/environment";
+import { EcrCiEnvironmentArgs, ImageTagMutability } from "../components/contract/args";
 
 /** The mocked account and region every benchmark program deploys to. */
 export const BENCH_WORLD = { accountId: "123456789012", region: "eu-west-1" } as const;

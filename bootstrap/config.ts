@@ -3,8 +3,8 @@
 // as Pulumi hands it to a program (`pulumi.runtime.allConfig()`: top-level values are strings, lists
 // and objects JSON text) and either returns args or throws one `EcrCiValidationError` listing every
 // problem, each naming the key. Only bootstrap/index.ts reads the real config.
-import { GITHUB_FIELDS, Shape, parseNamespace } from "../components/config";
-import { EcrCiDeployerArgs, validateDeployerArgs } from "../components/deployer";
+import { GITHUB_FIELDS, Shape, parseNamespace } from "../components/contract/parse";
+import { EcrCiDeployerArgs, validateDeployerArgs } from "../components/resources/deployer";
 
 /** The bootstrap's Pulumi project name, and so its config namespace. */
 export const BOOTSTRAP_NAMESPACE = "ecr-ci-bootstrap";

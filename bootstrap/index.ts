@@ -3,8 +3,8 @@
 // must carry, the deployer role the workflow assumes, and (unless reused) GitHub's OIDC provider.
 // The only place that reads the bootstrap's stack configuration (`Pulumi.<stack>.yaml` here).
 import * as pulumi from "@pulumi/pulumi";
-import { EcrCiDeployer } from "../components/deployer";
-import { EcrCiValidationError } from "../components/errors";
+import { EcrCiDeployer } from "../components/resources/deployer";
+import { EcrCiValidationError } from "../components/contract/problems";
 import { parseBootstrapConfig } from "./config";
 
 function readArgs() {

@@ -5,7 +5,7 @@ import assert from "assert/strict";
 import { Provider } from "@pulumi/aws/provider";
 import { registerBaseline } from "../bench/baseline";
 import { BENCH_WORLD, benchEnvironments, ecrCiArgs, registerEcrCi } from "../bench/scenario";
-import { ECR_CI_ENVIRONMENT_TYPE, EcrCiEnvironment } from "../components/environment";
+import { ECR_CI_ENVIRONMENT_TYPE, EcrCiEnvironment } from "../components/resources/environment";
 import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
 
 /** What must match: type, name, every input, and `protect`. Sorted, so order does not matter. */

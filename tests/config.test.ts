@@ -1,6 +1,6 @@
 import assert from "assert/strict";
-import { closest, parseStackConfig } from "../components/config";
-import { AuthMode } from "../components/types";
+import { closest, parseStackConfig } from "../components/contract/parse";
+import { AuthMode } from "../components/contract/args";
 
 /** Stack config as Pulumi hands it to the program: top-level values are text, structures are JSON. */
 function config(values: Record<string, unknown>): Record<string, string> {

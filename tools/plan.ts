@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { closest } from "../components/config";
-import { EcrCiValidationError, Problems, formatProblems } from "../components/errors";
+import { closest } from "../components/contract/parse";
+import { EcrCiValidationError, Problems, formatProblems } from "../components/contract/problems";
 import { RecordedResource, partitionOf, setAwsMocks, settle } from "./mocks";
 
 /** The project directory: where Pulumi.yaml and the stack files live. */

@@ -1,6 +1,6 @@
 // The GitHub Actions steps a pipeline needs to use an environment. Pure. The stack output
 // `githubActionsSnippet` and the example workflows are generated from / checked against this one source.
-import { AuthMode } from "./types";
+import { AuthMode } from "../contract/args";
 
 /** Actions pinned to a major version. */
 export const ACTIONS = {

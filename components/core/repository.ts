@@ -1,5 +1,5 @@
 // ECR repository settings and lifecycle policy. Pure.
-import { ImageTagMutability, Repository } from "./types";
+import { ImageTagMutability, Repository } from "../contract/args";
 
 export const DEFAULT_UNTAGGED_EXPIRY_DAYS = 14;
 

@@ -6,16 +6,16 @@ import * as pulumi from "@pulumi/pulumi";
 // compile of this library and of its consumers several seconds slower.
 import * as ecr from "@pulumi/aws/ecr";
 import * as iam from "@pulumi/aws/iam";
-import { ACCOUNT_ID_RE, AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, iamArn, stsAudience } from "./aws";
-import { Problems, argsKey, formatProblems } from "./errors";
-import { buildTrustPolicy, githubIssuer } from "./github";
-import { CreateRepositoriesScope, ECR_PULL_ACTIONS, MANAGED_MARKER, EcsDeployScope, buildCiPolicy, buildPreviewPolicy, stateBackendScope } from "./permissions";
-import { policyDocument, serializePolicy, sortedUnique } from "./policy";
-import { lifecyclePolicy, repositorySettings } from "./repository";
-import { githubActionsSnippet } from "./snippet";
+import { ACCOUNT_ID_RE, AwsTarget, ECR_REPOSITORY_ARN_RE, ecrRepositoryArn, iamArn, stsAudience } from "../core/aws";
+import { Problems, argsKey, formatProblems } from "../contract/problems";
+import { buildTrustPolicy, githubIssuer } from "../core/github";
+import { CreateRepositoriesScope, ECR_PULL_ACTIONS, MANAGED_MARKER, EcsDeployScope, buildCiPolicy, buildPreviewPolicy, stateBackendScope } from "../core/permissions";
+import { policyDocument, serializePolicy, sortedUnique } from "../core/policy";
+import { lifecyclePolicy, repositorySettings } from "../core/repository";
+import { githubActionsSnippet } from "../core/snippet";
 import { sharedAwsTarget } from "./target";
-import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, Repository } from "./types";
-import { OIDC_PROVIDER_CREATE, checkEcsDeploy, validateEnvironmentArgs, validateOidcProvider } from "./validate";
+import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, Repository } from "../contract/args";
+import { OIDC_PROVIDER_CREATE, checkEcsDeploy, validateEnvironmentArgs, validateOidcProvider } from "../core/validate";
 
 /** The component's type token. Changing it would replace every child: add `aliases` if it ever must. */
 export const ECR_CI_ENVIRONMENT_TYPE = "ecr-ci:index:EcrCiEnvironment";

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
-import type { AwsTarget } from "./aws";
+import type { AwsTarget } from "../core/aws";
 
 /**
  * Each run's targets by AWS provider (`undefined`: the default provider). The key is the run's

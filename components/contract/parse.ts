@@ -2,9 +2,9 @@
 // config as Pulumi hands it to a program (`pulumi.runtime.allConfig()`: top-level values are
 // strings, lists and objects are JSON text) and either returns args or throws one
 // `EcrCiValidationError` listing every problem. Only `index.ts` reads the real config.
-import { EcrCiValidationError, KeyOf, Problems, show } from "./errors";
-import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "./types";
-import { validateEnvironmentArgs } from "./validate";
+import { EcrCiValidationError, KeyOf, Problems, show } from "./problems";
+import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "./args";
+import { validateEnvironmentArgs } from "../core/validate";
 
 export const CONFIG_NAMESPACE = "ecr-ci";
 

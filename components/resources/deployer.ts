@@ -19,11 +19,11 @@
 // The pure builders decide both documents; the class only turns them into resources.
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
-import { AwsTarget, ECR_REPOSITORY_ARN_RE, ROLE_ARN_RE, ecrRepositoryArn, iamArn, isEcrRepositoryName, stsAudience } from "./aws";
+import { AwsTarget, ECR_REPOSITORY_ARN_RE, ROLE_ARN_RE, ecrRepositoryArn, iamArn, isEcrRepositoryName, stsAudience } from "../core/aws";
 import { MANAGED_POLICY_MAX_CHARS } from "./environment";
 import { sharedAwsTarget } from "./target";
-import { KeyOf, Problems, argsKey, formatProblems } from "./errors";
-import { buildTrustPolicy, githubIssuer, isPattern, oidcProviderArn } from "./github";
+import { KeyOf, Problems, argsKey, formatProblems } from "../contract/problems";
+import { buildTrustPolicy, githubIssuer, isPattern, oidcProviderArn } from "../core/github";
 import {
     ECR_LOGIN_ACTIONS,
     ECR_PUSH_ACTIONS,
@@ -35,9 +35,9 @@ import {
     StateBackendScope,
     stateBackendScope,
     stateBackendStatements,
-} from "./permissions";
-import { PolicyDocument, PolicyStatement, policyDocument, serializePolicy, sortedUnique } from "./policy";
-import type { GitHub, StateBackend } from "./types";
+} from "../core/permissions";
+import { PolicyDocument, PolicyStatement, policyDocument, serializePolicy, sortedUnique } from "../core/policy";
+import type { GitHub, StateBackend } from "../contract/args";
 import {
     IAM_PATH_RE,
     MAX_SESSION_SECONDS,
@@ -48,7 +48,7 @@ import {
     validateOidcProvider,
     validateStateBackend,
     validateTags,
-} from "./validate";
+} from "../core/validate";
 
 /** The component's type token. Changing it would replace every child: add `aliases` if it ever must. */
 export const ECR_CI_DEPLOYER_TYPE = "ecr-ci:index:EcrCiDeployer";

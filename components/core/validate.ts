@@ -11,10 +11,10 @@ import {
     ROLE_ARN_RE,
     isEcrRepositoryName,
 } from "./aws";
-import { KeyOf, Problems, argsKey } from "./errors";
+import { KeyOf, Problems, argsKey } from "../contract/problems";
 import { GITHUB_TOKEN_HOST } from "./github";
 import { MANAGED_MARKER } from "./permissions";
-import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, ImageTagMutability, StateBackend } from "./types";
+import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, ImageTagMutability, StateBackend } from "../contract/args";
 
 export const ENVIRONMENT_RE = /^[a-z0-9-]{1,32}$/;
 /** GitHub user and organization names: alphanumerics and single inner hyphens, at most 39. */

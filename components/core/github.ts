@@ -7,7 +7,7 @@
 //   pull request repo:OWNER/REPO:pull_request       (pull_request events without an environment)
 // Repositories created after 2026-07-15 (and renamed, transferred or opted-in ones) send the immutable
 // form repo:OWNER@OWNER_ID/REPO@REPO_ID:...; with both IDs configured we accept both exact forms.
-import type { GitHub } from "./types";
+import type { GitHub } from "../contract/args";
 import { ConditionBlock, PolicyDocument, PolicyStatement, policyDocument, sortedUnique } from "./policy";
 
 export const GITHUB_TOKEN_HOST = "token.actions.githubusercontent.com";
