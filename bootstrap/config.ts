@@ -4,7 +4,8 @@
 // and objects JSON text) and either returns args or throws one `EcrCiValidationError` listing every
 // problem, each naming the key. Only bootstrap/index.ts reads the real config.
 import { GITHUB_FIELDS, Shape, parseNamespace } from "../components/contract/parse";
-import { EcrCiDeployerArgs, validateDeployerArgs } from "../components/resources/deployer";
+import type { EcrCiDeployerArgs } from "../components/contract/args";
+import { validateDeployerArgs } from "../components/core/deployer-plan";
 
 /** The bootstrap's Pulumi project name, and so its config namespace. */
 export const BOOTSTRAP_NAMESPACE = "ecr-ci-bootstrap";

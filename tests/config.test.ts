@@ -289,11 +289,11 @@ describe("parseStackConfig: every problem reported together, key named, value ec
                 previewRole: { maxSessionDurationSeconds: 60 },
             },
             message: problems(
+                `ecr-ci:previewRole only applies to authMode "oidc" (it is trusted through GitHub's OIDC provider): remove it`,
+                `ecr-ci:previewRole.maxSessionDurationSeconds = 60: use a whole number of seconds from 3600 to 43200`,
                 `ecr-ci:stateBackend.bucket = "acme-*": use an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-', no wildcards`,
                 `ecr-ci:stateBackend.prefix = "a/../b": use the backend URL's path without wildcards (e.g. "infra" for s3://bucket/infra)`,
                 `ecr-ci:stateBackend.kmsKeyArn = "alias/state": use a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>, no wildcards or aliases`,
-                `ecr-ci:previewRole only applies to authMode "oidc" (it is trusted through GitHub's OIDC provider): remove it`,
-                `ecr-ci:previewRole.maxSessionDurationSeconds = 60: use a whole number of seconds from 3600 to 43200`,
             ),
         },
         {

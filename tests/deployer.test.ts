@@ -11,15 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { BOOTSTRAP_NAMESPACE, parseBootstrapConfig } from "../bootstrap/config";
 import { parseStackConfig } from "../components/contract/parse";
-import {
-    DeployerScope,
-    EcrCiDeployer,
-    EcrCiDeployerArgs,
-    buildBoundaryPolicy,
-    buildDeployerPolicy,
-    deployerScope,
-    validateDeployerArgs,
-} from "../components/resources/deployer";
+import type { EcrCiDeployerArgs } from "../components/contract/args";
+import { DeployerScope, buildBoundaryPolicy, buildDeployerPolicy, deployerScope, validateDeployerArgs } from "../components/core/deployer-plan";
+import { EcrCiDeployer } from "../components/resources/deployer";
 import { EcrCiEnvironment } from "../components/resources/environment";
 import { EcrCiValidationError } from "../components/contract/problems";
 import { buildTrustPolicy } from "../components/core/github";

@@ -2,9 +2,10 @@
 // @cloud-copilot/iam-simulate) instead of this project's own string matching. Every table has
 // allowed and denied rows, so no table can pass because everything is denied.
 import assert from "assert/strict";
-import { crossAccountPullPolicy } from "../components/resources/environment";
+import { crossAccountPullPolicy } from "../components/core/capabilities/cross-account-pull";
+import { stateBackendScope } from "../components/core/capabilities/state-backend";
 import { buildTrustPolicy } from "../components/core/github";
-import { buildCiPolicy, stateBackendScope } from "../components/core/permissions";
+import { buildCiPolicy } from "../components/core/permissions";
 import type { GitHub } from "../components/contract/args";
 import { Decision, evaluateIdentity, evaluateResourcePolicy, evaluateTrust } from "./support/iam-eval";
 
@@ -127,7 +128,7 @@ describe("CI policy under an independent evaluator", () => {
     const taskRole = `arn:aws:iam::${ACCOUNT}:role/app-task`;
     const policy = buildCiPolicy({
         repositoryArns: [repo("app-prod")],
-        pullFromArns: [repo("app-dev")],
+        pullFrom: [repo("app-dev")],
         ecsDeploy: { clusterArn: cluster, services: ["web"], passRoleArns: [taskRole] },
         createRepositories: { repositoryArnPattern: repo("team-a/*"), requiredTags: { team: "a" } },
     });

@@ -1,5 +1,8 @@
 import assert from "assert/strict";
-import { ECR_PUSH_ACTIONS, buildCiPolicy, buildPreviewPolicy, ecsServiceArns, stateBackendScope, stateObjectKeys } from "../components/core/permissions";
+import { ecsServiceArns } from "../components/core/capabilities/ecs-deploy";
+import { stateBackendScope, stateObjectKeys } from "../components/core/capabilities/state-backend";
+import { ECR_PUSH_ACTIONS } from "../components/core/ecr-actions";
+import { buildCiPolicy, buildPreviewPolicy } from "../components/core/permissions";
 
 const REPO = "arn:aws:ecr:eu-west-1:123456789012:repository/app-dev";
 const REPO2 = "arn:aws:ecr:eu-west-1:123456789012:repository/worker-dev";
@@ -35,7 +38,7 @@ describe("buildCiPolicy", () => {
 
     it("promotion: read-only pull on the listed repositories", () => {
         const prod = "arn:aws:ecr:eu-west-1:123456789012:repository/app-prod";
-        assert.deepEqual(buildCiPolicy({ repositoryArns: [prod], pullFromArns: [REPO] }).Statement, [
+        assert.deepEqual(buildCiPolicy({ repositoryArns: [prod], pullFrom: [REPO] }).Statement, [
             LOGIN,
             { Sid: "PushPull", Effect: "Allow", Action: PUSH, Resource: prod },
             {
@@ -124,7 +127,7 @@ describe("buildCiPolicy", () => {
         const text = JSON.stringify(
             buildCiPolicy({
                 repositoryArns: [REPO],
-                pullFromArns: [REPO2],
+                pullFrom: [REPO2],
                 ecsDeploy: { clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main", services: ["web"], passRoleArns: [] },
                 createRepositories: { repositoryArnPattern: "arn:aws:ecr:eu-west-1:123456789012:repository/x*", requiredTags: { a: "b" } },
             }),

@@ -170,3 +170,41 @@ export interface EcrCiEnvironmentArgs {
     /** Extra tags for every taggable resource (merged over `Environment` and `ManagedBy`). @default {} */
     readonly tags?: Record<string, string>;
 }
+
+/** Arguments of an `EcrCiDeployer`: the one-time bootstrap of an account (and region). */
+export interface EcrCiDeployerArgs {
+    /**
+     * The repository whose infrastructure workflow runs `pulumi up`, and the exact protected branches
+     * (`branches`) and/or GitHub deployment environments (`environments`) of its deploy jobs. No tags,
+     * no patterns, no pull requests (those get each environment's read-only preview role).
+     */
+    readonly github: GitHub;
+    /**
+     * `create` to create GitHub's OIDC provider here (environments then pass this component's
+     * `oidcProviderArn` as `ecr-ci:oidcProvider`), or the ARN of the existing one, e.g. the one an
+     * environment stack created. @default "create"
+     */
+    readonly oidcProvider?: string;
+    /** Names of the ECR repositories the environments manage (this account and region). @default [] */
+    readonly repositoryNames?: string[];
+    /** Or every repository whose name starts with this prefix (non-empty, no wildcards), e.g. `app-`. @default none */
+    readonly repositoryNamePrefix?: string;
+    /** IAM paths of the environments' roles and managed policies (`iamPath`). @default ["/"] */
+    readonly rolePaths?: string[];
+    /** IAM paths of the environments' users (user mode; `iamPath`, whose policies also live there). @default ["/ci/"] */
+    readonly userPaths?: string[];
+    /** Repositories outside the managed ones that environments pull from (`pullFrom`): names or ARNs. @default [] */
+    readonly pullFrom?: string[];
+    /** ECS services environments deploy to (`ecsDeploy`), `arn:<partition>:ecs:<region>:<account>:service/<cluster>/<service>`. @default [] */
+    readonly ecsServiceArns?: string[];
+    /** Task and execution role ARNs environments pass to ECS tasks (`ecsDeploy.passRoleArns`). Needs `ecsServiceArns`. @default [] */
+    readonly ecsPassRoleArns?: string[];
+    /** The Pulumi S3 state backend the workflow runs against (read and write). @default none */
+    readonly stateBackend?: StateBackend;
+    /** Maximum deployer session length in seconds, 3600–43200. @default 3600 */
+    readonly maxSessionDurationSeconds?: number;
+    /** Protect the boundary and a created OIDC provider from `pulumi destroy` (environments depend on them). @default true */
+    readonly protect?: boolean;
+    /** Extra tags for every taggable resource (merged over `ManagedBy`). @default {} */
+    readonly tags?: Record<string, string>;
+}

@@ -3,24 +3,12 @@
 // strings, lists and objects are JSON text) and either returns args or throws one
 // `EcrCiValidationError` listing every problem. Only `index.ts` reads the real config.
 import { EcrCiValidationError, KeyOf, Problems, show } from "./problems";
+import type { Scalar, Shape } from "./shape";
+export type { Scalar, Shape } from "./shape";
 import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "./args";
 import { validateEnvironmentArgs } from "../core/validate";
 
 export const CONFIG_NAMESPACE = "ecr-ci";
-
-type Scalar = "string" | "boolean" | "integer" | "id" | "string[]" | "record";
-interface ObjectShape {
-    readonly object: Readonly<Record<string, Scalar>>;
-}
-interface ListShape {
-    readonly list: Readonly<Record<string, Scalar>>;
-}
-/** `true` (an empty object), `false` (absent) or an object with these fields. */
-interface FlagShape {
-    readonly flag: Readonly<Record<string, Scalar>>;
-}
-/** The shape of one config key: a scalar, an object, a list of objects or a flag-or-object. */
-export type Shape = Scalar | ObjectShape | ListShape | FlagShape;
 
 const REPOSITORY_FIELDS: Record<string, Scalar> = {
     name: "string",

@@ -32,3 +32,8 @@ export function serializePolicy(doc: PolicyDocument): string {
 export function sortedUnique(values: readonly string[]): string[] {
     return [...new Set(values)].sort();
 }
+
+/** A single value as a string, several as a list (IAM accepts both; one reads better). */
+export function list(values: readonly string[]): string | string[] {
+    return values.length === 1 ? values[0] : [...values];
+}

@@ -1,20 +1,14 @@
 // Validation of `EcrCiEnvironmentArgs`: a pure function that collects every problem, naming the
 // field (as the caller wrote it: `ecr-ci:github.branches[0]` from stack config, `args.…` from code),
 // echoing the value and saying what is allowed. Nothing is created until this passes.
-import {
-    ACCOUNT_ID_RE,
-    ECR_REPOSITORY_ARN_RE,
-    ECS_CLUSTER_ARN_RE,
-    KMS_KEY_ARN_RE,
-    POLICY_ARN_RE,
-    PRINCIPAL_ARN_RE,
-    ROLE_ARN_RE,
-    isEcrRepositoryName,
-} from "./aws";
-import { KeyOf, Problems, argsKey } from "../contract/problems";
+import { KMS_KEY_ARN_RE, POLICY_ARN_RE, isEcrRepositoryName } from "./aws";
+import { CAPABILITIES } from "./capabilities";
+import { checkPullAccounts } from "./capabilities/cross-account-pull";
+import { isInt, validateTags } from "./checks";
 import { GITHUB_TOKEN_HOST } from "./github";
-import { MANAGED_MARKER } from "./permissions";
-import { AuthMode, EcrCiEnvironmentArgs, EcsDeploy, GitHub, ImageTagMutability, StateBackend } from "../contract/args";
+import { MANAGED_TAG_KEYS, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, OIDC_PROVIDER_CREATE } from "./naming";
+import { KeyOf, Problems, argsKey } from "../contract/problems";
+import { AuthMode, EcrCiEnvironmentArgs, GitHub, ImageTagMutability } from "../contract/args";
 
 export const ENVIRONMENT_RE = /^[a-z0-9-]{1,32}$/;
 /** GitHub user and organization names: alphanumerics and single inner hyphens, at most 39. */
@@ -28,14 +22,7 @@ export const JOB_WORKFLOW_REF_RE =
 export const OIDC_PROVIDER_ARN_RE = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):oidc-provider\/(.+)$/;
 /** IAM paths, restricted to IAM's name characters: no `*`, `?` or `${…}` can reach a policy ARN. */
 export const IAM_PATH_RE = /^\/(?:[\w+=,.@-]+\/)*$/;
-export const ECS_SERVICE_NAME_RE = /^[A-Za-z0-9_-]{1,255}$/;
-/** Tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
-export const TAG_KEY_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-export const TAG_VALUE_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
-export const MIN_SESSION_SECONDS = 3600;
-export const MAX_SESSION_SECONDS = 43200;
-export const OIDC_PROVIDER_CREATE = "create";
 
 const ECR_NAME_RULE =
     "use 2–256 lowercase characters: letters and digits, separated by single '.', '_', '-' or '/' (e.g. \"app-dev\" or \"team/app\")";
@@ -43,10 +30,6 @@ const ECR_NAME_RULE =
 /** Every value of a const enum-like object. */
 function oneOf<T extends string>(values: readonly T[]): string {
     return values.map((v) => JSON.stringify(v)).join(" or ");
-}
-
-function isInt(value: unknown, min: number, max: number): value is number {
-    return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }
 
 /** Why a git ref name (branch or tag) is not usable in a `sub` claim, or undefined if it is. */
@@ -161,28 +144,6 @@ export function validateOidcProvider(value: unknown, enterpriseSlug: string | un
     }
 }
 
-/**
- * Each value of the list `field` must be a string that `ok` accepts and that has no `*`. An object is
- * an Output (or a Promise) of a Pulumi program: it is checked once known.
- */
-export function checkList(problems: Problems, field: string, values: unknown, ok: (value: string) => boolean, allowed: string): void {
-    if (values === undefined) {
-        return;
-    }
-    if (!Array.isArray(values)) {
-        problems.invalid(field, values, "must be a list");
-        return;
-    }
-    values.forEach((value, i) => {
-        if (typeof value === "object" && value !== null) {
-            return;
-        }
-        if (typeof value !== "string" || value.includes("*") || !ok(value)) {
-            problems.invalid(`${field}[${i}]`, value, allowed);
-        }
-    });
-}
-
 /** Problems with `args`; empty when valid. `keyOf` names fields the way the caller wrote them. */
 export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf = argsKey): readonly string[] {
     const problems = new Problems(keyOf);
@@ -226,13 +187,7 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
             if (repo.keepImages !== undefined && !isInt(repo.keepImages, 1, 10000)) {
                 problems.invalid(`${at}.keepImages`, repo.keepImages, "use a whole number of images from 1 to 10000");
             }
-            checkList(
-                problems,
-                `${at}.pullAccounts`,
-                repo.pullAccounts,
-                (p) => ACCOUNT_ID_RE.test(p) || PRINCIPAL_ARN_RE.test(p),
-                "use a 12-digit account ID or a principal ARN arn:<partition>:iam::<account-id>:root|role/NAME|user/NAME, no wildcards",
-            );
+            checkPullAccounts(repo.pullAccounts, `${at}.pullAccounts`, problems);
         });
     }
 
@@ -276,8 +231,12 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
         problems.invalid("permissionsBoundaryArn", args.permissionsBoundaryArn, "use a managed policy ARN, arn:<partition>:iam::<account-id>:policy/NAME");
     }
 
-    validateCapabilities(args, problems);
-    validatePipelineAccess(args, mode, problems);
+    for (const capability of CAPABILITIES) {
+        const value = args[capability.key];
+        if (value !== undefined && value !== null) {
+            capability.validate(value as never, args, problems);
+        }
+    }
     validateTags(args.tags, "tags", problems);
     for (const key of Object.keys(args.tags ?? {})) {
         const builtIn = MANAGED_TAG_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
@@ -290,141 +249,4 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
         }
     }
     return problems.list;
-}
-
-/** Problems with a tag map at `field`. */
-export function validateTags(tags: Record<string, string> | undefined, field: string, problems: Problems): void {
-    if (tags === undefined) {
-        return;
-    }
-    for (const [key, value] of Object.entries(tags)) {
-        if (!TAG_KEY_RE.test(key) || key.toLowerCase().startsWith("aws:")) {
-            problems.invalid(`${field}.${key}`, key, "tag keys use 1–128 letters, digits, spaces and _ . : / = + - @, and must not start with \"aws:\"");
-        } else if (typeof value !== "string" || !TAG_VALUE_RE.test(value)) {
-            problems.invalid(`${field}.${key}`, value, "tag values are strings of at most 256 letters, digits, spaces and _ . : / = + - @");
-        }
-    }
-}
-
-function validateCapabilities(args: EcrCiEnvironmentArgs, problems: Problems): void {
-    (args.pullFrom ?? []).forEach((value, i) => {
-        if (typeof value !== "string" || value.includes("*") || !(isEcrRepositoryName(value) || ECR_REPOSITORY_ARN_RE.test(value))) {
-            problems.invalid(
-                `pullFrom[${i}]`,
-                value,
-                "use a repository name in this account and region (e.g. \"app-dev\") or a repository ARN arn:<partition>:ecr:<region>:<account-id>:repository/NAME, no wildcards",
-            );
-        }
-    });
-
-    if (args.ecsDeploy !== undefined) {
-        checkEcsDeploy(args.ecsDeploy, problems);
-    }
-
-    const create = args.createRepositories;
-    if (create !== undefined) {
-        if (typeof create.namePrefix !== "string" || create.namePrefix === "") {
-            problems.missing("createRepositories.namePrefix", `a non-empty repository name prefix (e.g. "team-a/")`);
-        } else if (!/^[a-z0-9][a-z0-9._/-]{0,254}$/.test(create.namePrefix)) {
-            problems.invalid("createRepositories.namePrefix", create.namePrefix, "start with a lowercase letter or digit, then lowercase letters, digits, '.', '_', '-' or '/', no wildcards");
-        }
-        const tags = create.requiredTags ?? {};
-        if (typeof tags !== "object" || Object.keys(tags).length === 0) {
-            problems.missing("createRepositories.requiredTags", `at least one tag every created repository must carry (e.g. { "managed-by": "ci" })`);
-        } else {
-            validateTags(tags, "createRepositories.requiredTags", problems);
-            validateCreationGuard(tags, problems);
-        }
-    }
-}
-
-/**
- * The guard may use any key (IAM compares tag keys case-insensitively, so an allow-list of keys
- * could never be complete across stacks): `PushToCreatedRepositories` excludes every repository
- * carrying the managed marker (`ManagedBy = ecr-ci`) instead. A guard that *is* the marker would
- * require and exclude the same tag, and two keys that differ only in case are one key to IAM.
- */
-function validateCreationGuard(tags: Record<string, string>, problems: Problems): void {
-    const seen = new Map<string, string>();
-    for (const [key, value] of Object.entries(tags)) {
-        const folded = key.toLowerCase();
-        const earlier = seen.get(folded);
-        if (earlier !== undefined) {
-            problems.invalid(
-                `createRepositories.requiredTags.${key}`,
-                key,
-                `IAM compares tag keys case-insensitively, so this is the same key as ${JSON.stringify(earlier)}; keep one of them`,
-            );
-        } else {
-            seen.set(folded, key);
-        }
-        if (folded === MANAGED_MARKER.key.toLowerCase() && value === MANAGED_MARKER.value) {
-            problems.invalid(
-                `createRepositories.requiredTags.${key}`,
-                value,
-                `${MANAGED_MARKER.key} = ${JSON.stringify(MANAGED_MARKER.value)} marks the repositories ecr-ci manages, which created repositories never reach; use another value (e.g. "github-actions") or another key`,
-            );
-        }
-    }
-}
-
-/** Tag keys every managed resource carries (see EcrCiEnvironment), besides `args.tags`. */
-export const MANAGED_TAG_KEYS = ["Environment", "ManagedBy"] as const;
-
-
-/** ECS deploy scope problems; string values only (Outputs are checked again once known). */
-export function checkEcsDeploy(
-    ecs: EcsDeploy | { readonly clusterArn: string; readonly services: readonly string[]; readonly passRoleArns?: readonly string[] },
-    problems: Problems,
-): void {
-    if (typeof ecs.clusterArn === "string" && !ECS_CLUSTER_ARN_RE.test(ecs.clusterArn)) {
-        problems.invalid("ecsDeploy.clusterArn", ecs.clusterArn, "use the cluster ARN, arn:<partition>:ecs:<region>:<account-id>:cluster/NAME");
-    } else if (ecs.clusterArn === undefined) {
-        problems.missing("ecsDeploy.clusterArn", "the cluster ARN, arn:<partition>:ecs:<region>:<account-id>:cluster/NAME");
-    }
-    if (!Array.isArray(ecs.services) || ecs.services.length === 0) {
-        problems.missing("ecsDeploy.services", `the names of the services CI may update, at least one (e.g. ["web"])`);
-    } else {
-        ecs.services.forEach((service, i) => {
-            if (typeof service === "string" && !ECS_SERVICE_NAME_RE.test(service)) {
-                problems.invalid(`ecsDeploy.services[${i}]`, service, "use the service name: 1–255 letters, digits, '-' or '_', no wildcards");
-            }
-        });
-    }
-    checkList(problems, "ecsDeploy.passRoleArns", ecs.passRoleArns, (r) => ROLE_ARN_RE.test(r), "use the task or execution role ARN, arn:<partition>:iam::<account-id>:role/NAME, no wildcards");
-}
-
-export const S3_BUCKET_RE = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-export const S3_PREFIX_RE = /^[A-Za-z0-9!_.'()/-]{1,512}$/;
-
-/** Problems with a Pulumi S3 state backend (`stateBackend.*`; also used by the deployer). */
-export function validateStateBackend(backend: StateBackend | undefined, problems: Problems): void {
-    if (backend === undefined) {
-        return;
-    }
-    if (typeof backend.bucket !== "string" || backend.bucket === "") {
-        problems.missing("stateBackend.bucket", `the state bucket's name, as in s3://<bucket> (e.g. "acme-pulumi-state")`);
-    } else if (!S3_BUCKET_RE.test(backend.bucket)) {
-        problems.invalid("stateBackend.bucket", backend.bucket, "use an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-', no wildcards");
-    }
-    if (backend.prefix !== undefined && (!S3_PREFIX_RE.test(backend.prefix) || backend.prefix.includes(".."))) {
-        problems.invalid("stateBackend.prefix", backend.prefix, `use the backend URL's path without wildcards (e.g. "infra" for s3://bucket/infra)`);
-    }
-    if (backend.kmsKeyArn !== undefined && !KMS_KEY_ARN_RE.test(backend.kmsKeyArn)) {
-        problems.invalid("stateBackend.kmsKeyArn", backend.kmsKeyArn, "use a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>, no wildcards or aliases");
-    }
-}
-
-/** The state backend and the preview role. */
-function validatePipelineAccess(args: EcrCiEnvironmentArgs, mode: string, problems: Problems): void {
-    validateStateBackend(args.stateBackend, problems);
-    const preview = args.previewRole;
-    if (preview !== undefined) {
-        if (mode !== AuthMode.Oidc) {
-            problems.other("previewRole", `only applies to authMode "oidc" (it is trusted through GitHub's OIDC provider): remove it`);
-        }
-        if (preview.maxSessionDurationSeconds !== undefined && !isInt(preview.maxSessionDurationSeconds, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS)) {
-            problems.invalid("previewRole.maxSessionDurationSeconds", preview.maxSessionDurationSeconds, `use a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`);
-        }
-    }
 }
