@@ -37,11 +37,12 @@ export function registerBaseline(envs: readonly BenchEnvironment[]): void {
         return;
     }
     const first = envs[0];
-    const provider = new iam.OpenIdConnectProvider(`${first.name}-github`, {
-        url: `https://${GITHUB_HOST}`,
-        clientIdLists: ["sts.amazonaws.com"],
-        tags: { Environment: first.name, ManagedBy: "ecr-ci" },
-    });
+    // Protected, as ecr-ci protects a provider it creates (every environment depends on it).
+    const provider = new iam.OpenIdConnectProvider(
+        `${first.name}-github`,
+        { url: `https://${GITHUB_HOST}`, clientIdLists: ["sts.amazonaws.com"], tags: { Environment: first.name, ManagedBy: "ecr-ci" } },
+        { protect: true },
+    );
     for (const env of envs) {
         registerEnvironment(env, provider.arn);
     }

@@ -146,7 +146,7 @@ describe("parseStackConfig: every problem reported together, key named, value ec
                 `ecr-ci:github.environments[0] = "*": a pattern of only '*' matches every environment; name the environments (e.g. "production")`,
                 `ecr-ci:github.repositoryId is required with github.ownerId: set both numeric IDs (from the GitHub API: /repos/OWNER/REPO → owner.id and id) or neither`,
                 `ecr-ci:github.ownerId = "12a": must be GitHub's numeric ID, digits only (e.g. "123456789")`,
-                `ecr-ci:oidcProvider = "arn:aws:iam::123:oidc-provider/x": use "create" or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com`,
+                `ecr-ci:oidcProvider = "arn:aws:iam::123:oidc-provider/x": use "create", "lookup" (find the account's provider by its URL) or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com`,
                 `ecr-ci:maxSessionDurationSeconds = 60: use a whole number of seconds from 3600 to 43200`,
             ),
         },
@@ -158,7 +158,7 @@ describe("parseStackConfig: every problem reported together, key named, value ec
                 oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
             },
             message: problems(
-                `ecr-ci:oidcProvider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com": use "create" or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com/acme-corp`,
+                `ecr-ci:oidcProvider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com": use "create", "lookup" (find the account's provider by its URL) or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com/acme-corp`,
             ),
         },
         {

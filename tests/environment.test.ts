@@ -424,7 +424,7 @@ describe("EcrCiEnvironment: invalid arguments", () => {
             err.message,
             [
                 `error serializing property "assumeRolePolicy": EcrCiEnvironment has invalid arguments: 1 problem:`,
-                `  - args.oidcProvider = "arn:aws:iam::123456789012:role/not-a-provider": use "create" or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com`,
+                `  - args.oidcProvider = "arn:aws:iam::123456789012:role/not-a-provider": use "create", "lookup" (find the account's provider by its URL) or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com`,
             ].join("\n"),
         );
         // The failed registration never completes: forget its promises so the runtime's exit-time

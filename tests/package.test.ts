@@ -182,7 +182,7 @@ describe("npm package: packed, installed and used by a TypeScript consumer", () 
             err.message,
             [
                 `error serializing property "assumeRolePolicy": EcrCiEnvironment has invalid arguments: 1 problem:`,
-                `  - args.oidcProvider = undefined: an Output must resolve to the ARN of an existing GitHub OIDC provider (e.g. another oidc-mode environment's oidcProviderArn); to create one, leave oidcProvider unset or pass the plain string "create"`,
+                `  - args.oidcProvider = undefined: an Output must resolve to the ARN of an existing GitHub OIDC provider (e.g. another oidc-mode environment's oidcProviderArn); to create one, leave oidcProvider unset or pass the plain string "create"; to find the account's provider by its URL, pass the plain string "lookup"`,
             ].join("\n"),
         );
     });

@@ -191,7 +191,6 @@ describe("offline plan: command", function () {
             [T.component, "dev", "stack", false],
             ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "dev-app-dev", "component", false],
             [T.repository, "dev-app-dev", "component", false],
-            ["aws:iam/openIdConnectProvider:OpenIdConnectProvider", "dev-github", "component", false],
             ["aws:iam/policy:Policy", "dev-ci", "component", false],
             ["aws:iam/role:Role", "dev-ci", "component", false],
             ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dev-ci", "component", false],
@@ -249,7 +248,7 @@ describe("offline plan: command", function () {
             "  offline Pulumi mocks, no AWS calls: IDs and ARNs are what AWS would assign",
         ]);
         const expectedBlocks = [
-            ["aws:ecr/repository:Repository                        prod-app-prod  app-prod [protected]"],
+            ["aws:ecr/repository:Repository                      prod-app-prod  app-prod [protected]"],
             ["    Image tags    IMMUTABLE (a pushed tag cannot be moved)", "    Scan on push  yes", "    Encryption    AES256", "    Force delete  no", "    Protected     yes"],
             ["    Who can assume it — trust policy:", "      Allow GitHubActions"],
             [

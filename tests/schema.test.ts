@@ -228,9 +228,10 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
             {
                 component: "One environment (one stack) of one GitHub repository's image pipeline:",
                 oidcProvider: [
-                    "`create` to create GitHub's OIDC provider, or the ARN of an existing one",
-                    "(`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`): there is",
-                    "one provider per URL per account, so a second stack in the same account must reuse it.",
+                    "GitHub's OIDC provider: there is one per URL per account, owned by one stack (the bootstrap",
+                    "creates it, protected). `lookup` finds the account's provider by its URL at deploy time (no",
+                    "ARN to paste); `create` creates it here, protected (only one stack of the account may); or the",
+                    "ARN of an existing one (`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`).",
                     "Another environment's `oidcProviderArn` output can be passed as is; it must resolve to an ARN.",
                 ].join("\n"),
                 // JSDoc tags (`@default`) are not part of the inferred description.

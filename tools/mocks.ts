@@ -9,6 +9,11 @@ export interface MockWorld {
     readonly accountId?: string;
     /** @default "eu-west-1" */
     readonly region?: string;
+    /**
+     * URLs of the GitHub OIDC providers the account already has, for `getOpenIdConnectProvider`
+     * look-ups. @default ["https://token.actions.githubusercontent.com"] (as after the bootstrap)
+     */
+    readonly oidcProviderUrls?: readonly string[];
 }
 
 export interface RecordedResource {
@@ -66,7 +71,10 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
     private readonly pending = new Map<string, { inputs: State; outputs: State; id: string | undefined }>();
 
+    private readonly oidcProviderUrls: readonly string[];
+
     constructor(world: MockWorld = {}) {
+        this.oidcProviderUrls = world.oidcProviderUrls ?? ["https://token.actions.githubusercontent.com"];
         this.accountId = world.accountId ?? "123456789012";
         this.region = world.region ?? "eu-west-1";
         ({ partition: this.partition, dnsSuffix: this.dnsSuffix } = partitionOf(this.region));
@@ -189,6 +197,16 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                     arn: this.iamArn("user/deployer"),
                     userId: `AIDA${fake("deployer", 17)}`,
                 };
+            case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+                // Like IAM: found by URL only if the account has it (the provider's name is its host).
+                const url = String(args.inputs.url);
+                if (!this.oidcProviderUrls.includes(url)) {
+                    throw new Error(`no IAM OpenID Connect provider with URL ${url} in account ${this.accountId}`);
+                }
+                const host = url.replace(/^https:\/\//, "");
+                const arn = this.iamArn(`oidc-provider/${host}`);
+                return { id: arn, arn, url: host, clientIdLists: [`sts.${this.dnsSuffix}`], thumbprintLists: [], tags: {} };
+            }
             default:
                 throw new Error(`unmocked invoke ${args.token}`);
         }

@@ -138,9 +138,10 @@ export interface EcrCiEnvironmentArgs {
     /** The GitHub repository and the refs it may push from. Required when `authMode` is `oidc`. */
     readonly github?: GitHub;
     /**
-     * `create` to create GitHub's OIDC provider, or the ARN of an existing one
-     * (`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`): there is
-     * one provider per URL per account, so a second stack in the same account must reuse it.
+     * GitHub's OIDC provider: there is one per URL per account, owned by one stack (the bootstrap
+     * creates it, protected). `lookup` finds the account's provider by its URL at deploy time (no
+     * ARN to paste); `create` creates it here, protected (only one stack of the account may); or the
+     * ARN of an existing one (`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`).
      * Another environment's `oidcProviderArn` output can be passed as is; it must resolve to an ARN.
      * @default "create"
      */

@@ -20,6 +20,7 @@
 import { AwsTarget, ECR_REPOSITORY_ARN_RE, ROLE_ARN_RE, ecrRepositoryArn, iamArn, isEcrRepositoryName } from "./aws";
 import { CAPABILITIES } from "./capabilities";
 import { REPOSITORY_PREFIX_RE } from "./capabilities/create-repositories";
+import { FIND_OIDC_PROVIDER_STATEMENT } from "./capabilities/preview-role";
 import { pullFromArns } from "./capabilities/promotion";
 import { StateBackendScope, stateBackendScope, stateBackendStatements, validateStateBackend } from "./capabilities/state-backend";
 import { checkList, isInt, validateTags } from "./checks";
@@ -221,6 +222,8 @@ export function buildDeployerPolicy(scope: DeployerScope): PolicyDocument {
         { Sid: "UsersAndAccessKeys", Effect: "Allow", Action: [...USER_ACTIONS], Resource: list(users) },
         { Sid: "ManagedPolicies", Effect: "Allow", Action: [...POLICY_ACTIONS], Resource: list(policies) },
         { Sid: "GitHubOidcProvider", Effect: "Allow", Action: [...OIDC_PROVIDER_ACTIONS], Resource: scope.oidcProviderArn },
+        // Environments with `oidcProvider: lookup` find the provider by its URL.
+        FIND_OIDC_PROVIDER_STATEMENT,
         { Sid: "Repositories", Effect: "Allow", Action: [...ECR_REPOSITORY_ACTIONS], Resource: list(managedRepositoryArns(scope)) },
         ...(scope.stateBackend ? stateBackendStatements(scope.stateBackend, "readWrite") : []),
         {

@@ -8,7 +8,7 @@ import { CAPABILITIES, CapabilityScopes, PlanTarget } from "./capabilities";
 import { crossAccountPullPolicy } from "./capabilities/cross-account-pull";
 import { GitHub } from "../contract/args";
 import { buildTrustPolicy, githubIssuer, oidcProviderArn } from "./github";
-import { MANAGED_MARKER, MIN_SESSION_SECONDS, OIDC_PROVIDER_CREATE, principalName, previewRoleName } from "./naming";
+import { MANAGED_MARKER, MIN_SESSION_SECONDS, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_LOOKUP, principalName, previewRoleName } from "./naming";
 import { buildCiPolicy, buildPreviewPolicy } from "./permissions";
 import { serializePolicy } from "./policy";
 import { RepositorySettings, lifecyclePolicy, repositorySettings } from "./repository";
@@ -57,7 +57,10 @@ export interface EnvironmentLayout {
     readonly repositories: readonly RepositoryLayout[];
     readonly policy: PolicyLayout;
     /** OIDC mode: create GitHub's provider (its child name), or reuse the configured ARN. */
-    readonly oidcProvider?: { readonly create: true; readonly childName: string; readonly url: string } | { readonly create: false };
+    readonly oidcProvider?:
+        | { readonly create: true; readonly childName: string; readonly url: string }
+        | { readonly create: false; readonly lookup: true; readonly url: string }
+        | { readonly create: false; readonly lookup: false };
     readonly role?: RoleLayout;
     readonly user?: UserLayout;
     readonly previewRole?: RoleLayout & { readonly policy: PolicyLayout };
@@ -97,7 +100,11 @@ export function environmentLayout(name: string, args: EcrCiEnvironmentArgs): Env
     const creates = args.oidcProvider === undefined || args.oidcProvider === OIDC_PROVIDER_CREATE;
     return {
         ...layout,
-        oidcProvider: creates ? { create: true, childName: `${name}-github`, url: githubIssuer(enterpriseSlug).url } : { create: false },
+        oidcProvider: creates
+            ? { create: true, childName: `${name}-github`, url: githubIssuer(enterpriseSlug).url }
+            : args.oidcProvider === OIDC_PROVIDER_LOOKUP
+              ? { create: false, lookup: true, url: githubIssuer(enterpriseSlug).url }
+              : { create: false, lookup: false },
         role: {
             childName: `${name}-ci`,
             name: principalName(env),
@@ -200,6 +207,7 @@ export function trustDocuments(layout: EnvironmentLayout, args: ResolvedEnvironm
                       buildPreviewPolicy({
                           repositoryArns: layout.repositories.map((r) => ecrRepositoryArn(target, r.settings.name)),
                           iamArns: [roleArn, iamArn(target, `policy${layout.policy.path}${layout.policy.name}`), providerArn, roleArnOf(target, preview)],
+                          findsOidcProvider: layout.oidcProvider?.create === false && layout.oidcProvider.lookup,
                           ...capabilityScopes(args, target),
                       }),
                   ),

@@ -38,8 +38,10 @@ export const MANAGED_TAG_KEYS = ["Environment", "ManagedBy"] as const;
  */
 export const MANAGED_MARKER = { key: "ManagedBy", value: "ecr-ci" } as const;
 
-/** `oidcProvider` value that creates GitHub's provider. */
+/** `oidcProvider` value that creates GitHub's provider (protected: every environment of the account depends on it). */
 export const OIDC_PROVIDER_CREATE = "create";
+/** `oidcProvider` value that finds the account's existing provider by its URL at deploy time (e.g. the bootstrap's). */
+export const OIDC_PROVIDER_LOOKUP = "lookup";
 
 /** Role `MaxSessionDuration` bounds (IAM). */
 export const MIN_SESSION_SECONDS = 3600;

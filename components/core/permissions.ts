@@ -1,7 +1,7 @@
 // The environment's identity policies, assembled from the base grants and each configured
 // capability's statements (capabilities/). Pure: plain strings in, policy documents out.
 import { CAPABILITIES, CapabilityScopes } from "./capabilities";
-import { IAM_READ_ACTIONS } from "./capabilities/preview-role";
+import { FIND_OIDC_PROVIDER_STATEMENT, IAM_READ_ACTIONS } from "./capabilities/preview-role";
 import { ECR_LOGIN_ACTIONS, ECR_PUSH_ACTIONS, ECR_READ_ACTIONS } from "./ecr-actions";
 import { PolicyDocument, PolicyStatement, list, policyDocument, sortedUnique } from "./policy";
 
@@ -35,6 +35,8 @@ export interface PreviewPolicyInput extends CapabilityScopes {
     readonly repositoryArns: readonly string[];
     /** ARNs of the environment's role/user, policy, preview role and OIDC provider. */
     readonly iamArns: readonly string[];
+    /** The environment finds the OIDC provider by its URL (`oidcProvider: lookup`), which lists the account's providers. */
+    readonly findsOidcProvider?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export function buildPreviewPolicy(input: PreviewPolicyInput): PolicyDocument {
     return policyDocument([
         { Sid: "ReadRepositories", Effect: "Allow", Action: [...ECR_READ_ACTIONS], Resource: list(sortedUnique(input.repositoryArns)) },
         { Sid: "ReadIam", Effect: "Allow", Action: [...IAM_READ_ACTIONS], Resource: list(sortedUnique(input.iamArns)) },
+        ...(input.findsOidcProvider ? [FIND_OIDC_PROVIDER_STATEMENT] : []),
         ...capabilityStatements(input, "previewStatements"),
     ]);
 }

@@ -6,7 +6,7 @@ import { CAPABILITIES } from "./capabilities";
 import { checkPullAccounts } from "./capabilities/cross-account-pull";
 import { isInt, validateTags } from "./checks";
 import { GITHUB_TOKEN_HOST } from "./github";
-import { MANAGED_TAG_KEYS, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, OIDC_PROVIDER_CREATE } from "./naming";
+import { MANAGED_TAG_KEYS, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_LOOKUP } from "./naming";
 import { KeyOf, Problems, argsKey } from "../contract/problems";
 import { AuthMode, EcrCiEnvironmentArgs, GitHub, ImageTagMutability } from "../contract/args";
 
@@ -130,7 +130,7 @@ export function validateGitHub(github: GitHub, problems: Problems): void {
 }
 
 export function validateOidcProvider(value: unknown, enterpriseSlug: string | undefined, problems: Problems): void {
-    if (typeof value !== "string" || value === OIDC_PROVIDER_CREATE) {
+    if (typeof value !== "string" || value === OIDC_PROVIDER_CREATE || value === OIDC_PROVIDER_LOOKUP) {
         return; // an Output is checked when known
     }
     const expected = enterpriseSlug ? `${GITHUB_TOKEN_HOST}/${enterpriseSlug}` : GITHUB_TOKEN_HOST;
@@ -139,7 +139,7 @@ export function validateOidcProvider(value: unknown, enterpriseSlug: string | un
         problems.invalid(
             "oidcProvider",
             value,
-            `use "create" or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/${expected}`,
+            `use "create", "lookup" (find the account's provider by its URL) or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/${expected}`,
         );
     }
 }

@@ -5,10 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 // compile of this library and of its consumers several seconds slower.
 import * as ecr from "@pulumi/aws/ecr";
 import * as iam from "@pulumi/aws/iam";
-import { stsAudience } from "../core/aws";
+import { getOpenIdConnectProviderOutput } from "@pulumi/aws/iam/getOpenIdConnectProvider";
+import { AwsTarget, stsAudience } from "../core/aws";
 import { checkEcsDeploy } from "../core/capabilities/ecs-deploy";
-import { EnvironmentDocuments, RepositoryLayout, ResolvedEnvironmentArgs, environmentDocuments, environmentLayout, trustDocuments } from "../core/environment-plan";
-import { OIDC_PROVIDER_CREATE } from "../core/naming";
+import { EnvironmentDocuments, EnvironmentLayout, RepositoryLayout, ResolvedEnvironmentArgs, environmentDocuments, environmentLayout, trustDocuments } from "../core/environment-plan";
+import { OIDC_PROVIDER_CREATE, OIDC_PROVIDER_LOOKUP } from "../core/naming";
 import { githubActionsSnippet } from "../core/snippet";
 import { validateEnvironmentArgs, validateOidcProvider } from "../core/validate";
 import type { EcrCiEnvironmentArgs } from "../contract/args";
@@ -21,7 +22,7 @@ export const ECR_CI_ENVIRONMENT_TYPE = "ecr-ci:index:EcrCiEnvironment";
 
 /** What an `oidcProvider` given as an Output (or Promise) must resolve to. */
 const RESOLVED_OIDC_PROVIDER_RULE =
-    'an Output must resolve to the ARN of an existing GitHub OIDC provider (e.g. another oidc-mode environment\'s oidcProviderArn); to create one, leave oidcProvider unset or pass the plain string "create"';
+    'an Output must resolve to the ARN of an existing GitHub OIDC provider (e.g. another oidc-mode environment\'s oidcProviderArn); to create one, leave oidcProvider unset or pass the plain string "create"; to find the account\'s provider by its URL, pass the plain string "lookup"';
 
 /**
  * One environment (one stack) of one GitHub repository's image pipeline:
@@ -73,10 +74,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         const layout = environmentLayout(name, args);
         const tags = layout.tags;
         const target = sharedAwsTarget(this);
-        const provider = layout.oidcProvider?.create
-            ? githubOidcProvider(this, layout.oidcProvider.childName, layout.oidcProvider.url, target.apply(stsAudience), tags, false)
-            : undefined;
-        const providerArn = layout.role ? (provider ? provider.arn : this.checkedProviderArn(args)) : undefined;
+        const providerArn = layout.role ? this.providerArn(layout, args, target) : undefined;
         const planTarget = target.apply((t) => ({ ...t, project: pulumi.getProject(), stack: pulumi.getStack() }));
         const resolved = this.resolvedInputs(args);
         const documents = pulumi.all([planTarget, resolved]).apply(([t, a]) => environmentDocuments(layout, a, t));
@@ -181,11 +179,26 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         return { name: settings.name, repository };
     }
 
+    /**
+     * GitHub's provider: created here (protected — every environment of the account depends on it,
+     * so it must outlive a torn-down dev stack), found by its URL, or the configured ARN.
+     */
+    private providerArn(layout: EnvironmentLayout, args: EcrCiEnvironmentArgs, target: pulumi.Output<AwsTarget>): pulumi.Output<string> {
+        const provider = layout.oidcProvider;
+        if (provider?.create) {
+            return githubOidcProvider(this, provider.childName, provider.url, target.apply(stsAudience), layout.tags, true).arn;
+        }
+        if (provider?.lookup) {
+            return getOpenIdConnectProviderOutput({ url: provider.url }, { parent: this }).arn;
+        }
+        return this.checkedProviderArn(args);
+    }
+
     /** A configured provider ARN, re-checked once known (it may be another environment's Output). */
     private checkedProviderArn(args: EcrCiEnvironmentArgs): pulumi.Output<string> {
         return pulumi.output(args.oidcProvider).apply((arn) => {
             const problems = new Problems(argsKey);
-            if (arn === undefined || arn === null || arn === OIDC_PROVIDER_CREATE) {
+            if (arn === undefined || arn === null || arn === OIDC_PROVIDER_CREATE || arn === OIDC_PROVIDER_LOOKUP) {
                 // e.g. the `oidcProviderArn` of an environment in user mode: nothing to trust.
                 problems.invalid("oidcProvider", arn, RESOLVED_OIDC_PROVIDER_RULE);
             } else {

@@ -24,6 +24,20 @@ export const IAM_READ_ACTIONS = [
     "iam:ListUserPolicies",
 ] as const;
 
+/**
+ * Finding GitHub's provider by its URL (`oidcProvider: lookup`): the AWS provider's
+ * `getOpenIdConnectProvider` lists the account's providers, then reads the match
+ * (terraform-provider-aws internal/service/iam/openid_connect_provider_data_source.go,
+ * findOpenIDConnectProviderByURL). `iam:ListOpenIDConnectProviders` has no resource-level
+ * permissions: "*" only (IAM service authorization reference).
+ */
+export const FIND_OIDC_PROVIDER_STATEMENT = {
+    Sid: "FindGitHubOidcProvider",
+    Effect: "Allow",
+    Action: "iam:ListOpenIDConnectProviders",
+    Resource: "*",
+} as const;
+
 export const previewRole: Capability<"previewRole", { maxSessionDurationSeconds: number }> = {
     key: "previewRole",
     shape: { flag: { maxSessionDurationSeconds: "integer" } },
@@ -37,6 +51,7 @@ export const previewRole: Capability<"previewRole", { maxSessionDurationSeconds:
     },
     resolve: (preview) => ({ maxSessionDurationSeconds: preview.maxSessionDurationSeconds ?? MIN_SESSION_SECONDS }),
     boundaryStatements: (scope) => [
+        FIND_OIDC_PROVIDER_STATEMENT,
         {
             // The preview roles read their environment's IAM principal, policy and provider.
             Sid: "ReadEcrCiIam",
