@@ -234,7 +234,11 @@ export function arnCovers(outer: string, inner: string): boolean {
         return true;
     }
     const [o, i] = [segments(outer), segments(inner)];
-    return o !== undefined && i !== undefined ? o.every((seg, n) => globCovers(seg, i[n])) : globCovers(outer, inner);
+    if (o !== undefined && i !== undefined) {
+        return o.every((seg, n) => globCovers(seg, i[n]));
+    }
+    // Not both ARNs: a glob over two non-ARN strings; an ARN against a malformed pattern only if equal.
+    return o === undefined && i === undefined ? globCovers(outer, inner) : outer === inner;
 }
 
 function negatedCovers(outer: string, inner: string, covers: (o: string, i: string) => boolean): boolean {
@@ -379,7 +383,7 @@ export function principalsOf(plan: PlanData): Principal[] {
                 return [{ ...base(r, "IAM role"), trust: atomsOf(r.inputs.assumeRolePolicy), permissions: attachedAtoms(resources, T.rolePolicyAttachment, "role", r), ...boundary(r) }];
             case T.user: {
                 const keys = resources.filter((k) => k.type === T.accessKey && k.inputs.user === nameOf(r));
-                const trust = keys.map((k): Atom => ({ effect: "Allow", principal: `anyone holding access key ${k.name}`, action: "(use the user's credentials)", conditions: [] }));
+                const trust = keys.map((k): Atom => ({ effect: "Allow", principal: `anyone holding access key ${k.name}`, action: "act as the user", conditions: [] }));
                 return [{ ...base(r, "IAM user"), trust, permissions: attachedAtoms(resources, T.userPolicyAttachment, "user", r), ...boundary(r) }];
             }
             case T.repositoryPolicy:
@@ -411,6 +415,9 @@ export interface PrincipalDiff {
     /** Only when it changed. Removing or changing a boundary counts as gained access. */
     readonly boundary?: { readonly before: string | null; readonly after: string | null };
     readonly boundaryPermissions: AtomChanges;
+    /** The trust's `sub` values and pinned claims (`key = value`, every other condition but `aud`), as text. */
+    readonly subjects: { readonly added: readonly string[]; readonly removed: readonly string[] };
+    readonly pins: { readonly added: readonly string[]; readonly removed: readonly string[] };
     /** Whether it can do anything it could not before. */
     readonly gainsAccess: boolean;
 }
@@ -441,6 +448,21 @@ export interface AccessDiff {
 const EMPTY: AtomChanges = { gained: [], lost: [] };
 const changed = (c: AtomChanges) => c.gained.length + c.lost.length > 0;
 
+/** `sub` values and pinned claims of trust atoms: what a reviewer reads first. */
+function trustTerms(atoms: readonly Atom[]): { subjects: Set<string>; pins: Set<string> } {
+    const subjects = new Set<string>();
+    const pins = new Set<string>();
+    for (const c of atoms.flatMap((a) => a.conditions)) {
+        const claim = c.key.slice(c.key.lastIndexOf(":") + 1).toLowerCase();
+        for (const v of claim === "aud" ? [] : c.values) {
+            (claim === "sub" ? subjects : pins).add(claim === "sub" ? v : `${c.key} ${c.operator} ${v}`);
+        }
+    }
+    return { subjects, pins };
+}
+
+const setDiff = (a: Set<string>, b: Set<string>) => ({ added: [...b].filter((x) => !a.has(x)).sort(byText), removed: [...a].filter((x) => !b.has(x)).sort(byText) });
+
 function diffPrincipal(before: Principal | undefined, after: Principal | undefined): PrincipalDiff | undefined {
     const p = (after ?? before)!;
     const trust = diffAtoms(before?.trust ?? [], after?.trust ?? []);
@@ -465,6 +487,8 @@ function diffPrincipal(before: Principal | undefined, after: Principal | undefin
         permissions,
         ...(boundaryChanged ? { boundary: { before: b, after: a } } : {}),
         boundaryPermissions,
+        subjects: setDiff(trustTerms(before?.trust ?? []).subjects, trustTerms(after?.trust ?? []).subjects),
+        pins: setDiff(trustTerms(before?.trust ?? []).pins, trustTerms(after?.trust ?? []).pins),
         gainsAccess,
     };
 }
@@ -650,7 +674,17 @@ function renderPrincipal(p: PrincipalDiff): string[] {
         ? [`Permissions boundary: ${p.boundary.before === null ? "none" : `\`${p.boundary.before}\``} → ${p.boundary.after === null ? "none" : `\`${p.boundary.after}\``}${p.boundary.before !== null ? " (**wider or unknown**: treated as new access)" : ""}`, ""]
         : [];
     const blocks = [changeBlock(TRUST_TITLE[p.kind], p.trust), changeBlock(p.kind === "ECR repository policy" ? "What others can do" : "What it can do", p.permissions), changeBlock("Permissions boundary document", p.boundaryPermissions)].filter((b) => b.length > 0);
-    return [`### ${p.kind} \`${p.label}\`${status}: ${verdict}`, `\`${p.type}\` \`${p.name}\``, "", ...boundary, ...blocks.flatMap((b) => [...b, ""])];
+    const terms = (title: string, t: PrincipalDiff["subjects"]) =>
+        t.added.length + t.removed.length > 0 ? [`${title}: ${[...t.added.map((x) => `+ \`${x}\``), ...t.removed.map((x) => `- \`${x}\``)].join(", ")}`, ""] : [];
+    return [
+        `### ${p.kind} \`${p.label}\`${status}: ${verdict}`,
+        `\`${p.type}\` \`${p.name}\``,
+        "",
+        ...terms("Subjects", p.subjects),
+        ...terms("Pinned claims", p.pins),
+        ...boundary,
+        ...blocks.flatMap((b) => [...b, ""]),
+    ];
 }
 
 function renderResources(resources: readonly ResourceDiff[]): string[] {
@@ -672,7 +706,7 @@ export function renderAccessDiff(diff: AccessDiff): string {
         diff.principals.length === 0
             ? `**${NO_ACCESS_CHANGES}**`
             : diff.newAccess
-              ? `**New access:** ${gaining} of ${diff.principals.length} changed principal${diff.principals.length === 1 ? "" : "s"} can do something ${gaining === 1 ? "it" : "they"} could not before.`
+              ? `**New access:** ${gaining} principal${gaining === 1 ? " gains" : "s gain"} access (${diff.principals.length} changed).`
               : `**No new access:** ${diff.principals.length} principal${diff.principals.length === 1 ? "" : "s"} changed, access only narrows.`;
     return [
         COMMENT_MARKER,
