@@ -359,6 +359,8 @@ describe("offline plan: flags", () => {
             { ...defaults, configFile: "cfg/Pulumi.other.yaml", accountId: "210987654321" },
         ],
         [["--stack", "dev", "--help"], "help"],
+        [["-s", "dev", "--against", "origin/main", "--fail-on-new-access"], { ...defaults, against: "origin/main", failOnNewAccess: true }],
+        [["--stack", "dev", "--against=plan.json", "--json"], { ...defaults, json: true, against: "plan.json" }],
     ];
     for (const [argv, expected] of allowed) {
         it(`accepts ${argv.join(" ")}`, () => assert.deepEqual(parseFlags(argv), expected));
@@ -372,13 +374,15 @@ describe("offline plan: flags", () => {
         [
             ["--stak", "dev", "--jsn"],
             [
-                "--stak is not a known flag (did you mean --stack?); known: --stack, -s, --config-file, --account, --json, --help, -h",
-                "--jsn is not a known flag (did you mean --json?); known: --stack, -s, --config-file, --account, --json, --help, -h",
+                "--stak is not a known flag (did you mean --stack?); known: --stack, -s, --config-file, --account, --against, --json, --fail-on-new-access, --help, -h",
+                "--jsn is not a known flag (did you mean --json?); known: --stack, -s, --config-file, --account, --against, --json, --fail-on-new-access, --help, -h",
                 "--stack is required: name the stack to plan, e.g. --stack dev (reads Pulumi.dev.yaml)",
             ],
         ],
         [["dev"], ["dev is not a flag: name the stack with --stack dev", "--stack is required: name the stack to plan, e.g. --stack dev (reads Pulumi.dev.yaml)"]],
         [["--stack", "dev", "--account", "21098765432x"], ['--account = "21098765432x": use a 12-digit AWS account ID']],
+        [["--stack", "dev", "--fail-on-new-access"], ["--fail-on-new-access needs --against <plan.json | git revision>: new access is judged against a previous plan"]],
+        [["--stack", "dev", "--against", "HEAD", "--fail-on-new-access=yes"], ["--fail-on-new-access takes no value"]],
     ];
     for (const [argv, problems] of denied) {
         it(`rejects ${argv.join(" ") || "no arguments"}`, () => {

@@ -34,7 +34,10 @@ import {
     untrustedSubjects,
     variablesOfInput,
     variablesRead,
+    writeWithPullRequestCode,
+    runsRepositoryCode,
 } from "./support/workflow-checks";
+import { COMMENT_MARKER } from "../tools/access-diff";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string): string => readFileSync(path.join(ROOT, file), "utf8");
@@ -51,6 +54,7 @@ const PINNED_ACTIONS = [
     ...Object.values(ACTIONS),
     "actions/setup-node@v6",
     "pulumi/actions@v7",
+    "actions/github-script@v8",
     "aws-actions/amazon-ecs-render-task-definition@v1",
     "aws-actions/amazon-ecs-deploy-task-definition@v2",
 ];
@@ -266,7 +270,8 @@ describe("workflows: semantic checks pass on both workflows", () => {
         { name: "id-token: write wherever a role is assumed", run: missingIdToken },
         { name: "no long-lived AWS keys", run: longLivedKeys },
         { name: "the aws partition's audience", run: (w) => audienceProblems(w, audienceOf("dev")) },
-        { name: "pull-requests: write only on the preview job", run: (w) => pullRequestWrite(w, ["preview"]) },
+        { name: "pull-requests: write only on the preview and access-review comment jobs", run: (w) => pullRequestWrite(w, ["preview", "access-review-comment"]) },
+        { name: "no pull-request code next to a write token, except the preview", run: (w) => writeWithPullRequestCode(w, ["preview"]) },
         { name: "only documented variables", run: (w) => undocumentedVariables(w, Object.keys(VARIABLES)) },
         { name: "no untrusted input expanded into scripts", run: scriptInjection },
     ];
@@ -417,8 +422,15 @@ describe("workflows: the checks catch broken copies, with the exact message", ()
             name: "pull-requests: write on the deploy job",
             base: INFRA,
             mutate: (w) => (mutable(job(w, "up")).permissions = { contents: "read", "id-token": "write", "pull-requests": "write" }),
-            check: (w) => pullRequestWrite(w, ["preview"]),
-            expected: ['jobs.up: "pull-requests: write" outside the pull-request job (preview)'],
+            check: (w) => pullRequestWrite(w, ["preview", "access-review-comment"]),
+            expected: ['jobs.up: "pull-requests: write" outside the pull-request job (preview, access-review-comment)'],
+        },
+        {
+            name: "the access review comment written by the job that runs the pull request's code",
+            base: INFRA,
+            mutate: (w) => (mutable(job(w, "access-review")).permissions = { contents: "read", "pull-requests": "write" }),
+            check: (w) => writeWithPullRequestCode(w, ["preview"]),
+            expected: ["jobs.access-review: runs pull-request code with a write-capable token; split the writing into a job that runs no repository code"],
         },
         {
             name: "pull-requests: write for the whole workflow, and write-all on a job",
@@ -683,7 +695,81 @@ describe("workflows: the infrastructure pipeline's shape", () => {
     it("the Pulumi backend and passphrase come from secrets, only on the Pulumi steps", () => {
         const env = { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" };
         for (const s of stepsOf(INFRA).map((x) => x.step)) {
-            assert.deepEqual(s.env, s.uses === "pulumi/actions@v7" ? env : undefined, s.name ?? s.uses ?? s.run);
+            const comment = { BODY_B64: "${{ needs.access-review.outputs.body }}" };
+            assert.deepEqual(s.env, s.uses === "pulumi/actions@v7" ? env : s.uses === "actions/github-script@v8" ? comment : undefined, s.name ?? s.uses ?? s.run);
         }
+    });
+});
+
+describe("workflows: the access review on every pull request", () => {
+    const review = job(INFRA, "access-review");
+    const comment = job(INFRA, "access-review-comment");
+
+    it("access-review: every pull request, read-only, no id-token (no AWS credentials: runs for forks too)", () => {
+        assert.equal(review.if, "github.event_name == 'pull_request'");
+        assert.deepEqual(review.permissions, { contents: "read" });
+        assert.equal(review.env!.STACK, PR_STACK);
+        assert.equal(review.steps!.some(assumesRole), false);
+        assert.deepEqual(review.steps![0].with, { "fetch-depth": 2, "persist-credentials": false });
+    });
+
+    it("access-review: the plan of the target stack against the merge commit's first parent, into the job summary and the job output", () => {
+        const diff = review.steps!.find((s) => s.id === "diff")!;
+        assert.match(diff.run!, /npm run --silent plan -- --stack "\$\{STACK\}" --against HEAD\^1 --fail-on-new-access > access-review\.md\n/);
+        assert.match(diff.run!, /cat access-review\.md >> "\$\{GITHUB_STEP_SUMMARY\}"/);
+        assert.deepEqual(review.outputs, { body: "${{ steps.diff.outputs.body }}" });
+    });
+
+    it("access-review-comment: pull-requests: write only, runs no repository code, same-repository pull requests only", () => {
+        assert.deepEqual(comment.permissions, { "pull-requests": "write" });
+        assert.equal(comment.needs, "access-review");
+        assert.equal(runsRepositoryCode(comment), false);
+        assert.equal(comment.if, "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
+        assert.deepEqual(comment.steps!.map((s) => s.uses), ["actions/github-script@v8"]);
+        assert.deepEqual(comment.steps![0].env, { BODY_B64: "${{ needs.access-review.outputs.body }}" });
+    });
+
+    /** The comment step's script, run against an in-memory pull request. */
+    async function runScript(comments: { id: number; user: { login: string }; body: string }[], body: string): Promise<{ failed?: string }> {
+        const script = String(comment.steps![0].with!.script);
+        const result: { failed?: string } = {};
+        const api = {
+            listComments: () => undefined,
+            updateComment: async ({ comment_id, body: text }: { comment_id: number; body: string }) => {
+                comments.find((c) => c.id === comment_id)!.body = text;
+            },
+            createComment: async ({ issue_number, body: text }: { issue_number: number; body: string }) => {
+                assert.equal(issue_number, 7);
+                comments.push({ id: comments.length + 100, user: { login: "github-actions[bot]" }, body: text });
+            },
+        };
+        const github = { rest: { issues: api }, paginate: async (fn: unknown) => (assert.equal(fn, api.listComments), [...comments]) };
+        const context = { repo: { owner: "acme", repo: "infra" }, payload: { pull_request: { number: 7 } } };
+        const core = { setFailed: (message: string) => (result.failed = message) };
+        const env = { BODY_B64: Buffer.from(body).toString("base64") };
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval
+        const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+        await new AsyncFunction("github", "context", "core", "process", script)(github, context, core, { env });
+        return result;
+    }
+
+    it("keeps one comment: created once, then updated in place; a human's comment with the marker is left alone", async () => {
+        const comments = [{ id: 1, user: { login: "mallory" }, body: `${COMMENT_MARKER}\nfake` }];
+        assert.deepEqual(await runScript(comments, `${COMMENT_MARKER}\nfirst`), {});
+        assert.deepEqual(await runScript(comments, `${COMMENT_MARKER}\nsecond`), {});
+        assert.deepEqual(comments, [
+            { id: 1, user: { login: "mallory" }, body: `${COMMENT_MARKER}\nfake` },
+            { id: 101, user: { login: "github-actions[bot]" }, body: `${COMMENT_MARKER}\nsecond` },
+        ]);
+    });
+
+    it("refuses a body without the marker (nothing posted)", async () => {
+        const comments: { id: number; user: { login: string }; body: string }[] = [];
+        assert.deepEqual(await runScript(comments, "no marker"), { failed: "the access review output does not start with its marker" });
+        assert.deepEqual(comments, []);
+    });
+
+    it("the script's marker is the one the plan prints", () => {
+        assert.ok(String(comment.steps![0].with!.script).startsWith(`const marker = "${COMMENT_MARKER}";`));
     });
 });

@@ -4,13 +4,17 @@
 // A tool for people: it reuses the program and the library, and the library never imports it.
 //
 //   npm run plan -- --stack dev [--json] [--config-file FILE] [--account 123456789012]
+//   npm run plan -- --stack dev --against <plan.json | git revision> [--fail-on-new-access] [--json]
+//     the access diff (tools/access-diff.ts) against a saved plan or a revision (tools/previous-plan.ts)
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { closest } from "../components/contract/parse";
 import { EcrCiValidationError, Problems, formatProblems } from "../components/contract/problems";
+import { accessDiff, renderAccessDiff, renderAccessDiffJson } from "./access-diff";
 import { RecordedResource, partitionOf, setAwsMocks, settle } from "./mocks";
+import { PreviousPlanError, previousPlan } from "./previous-plan";
 
 /** The project directory: where Pulumi.yaml and the stack files live. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -18,7 +22,10 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 export const DEFAULT_ACCOUNT_ID = "123456789012";
 /** How a secret is shown, and the stand-in for a `secure:` config value (it cannot be decrypted offline). */
 export const SECRET = "[secret]";
-export const USAGE = "usage: npm run plan -- --stack <name> [--json] [--config-file <file>] [--account <12-digit account ID>]";
+export const USAGE =
+    "usage: npm run plan -- --stack <name> [--json] [--config-file <file>] [--account <12-digit account ID>] [--against <plan.json | git revision> [--fail-on-new-access]]";
+/** The exit code of `--fail-on-new-access` when a principal gains access (1 stays "the plan failed"). */
+export const NEW_ACCESS_EXIT_CODE = 2;
 
 const REGION_KEY = "aws:region";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -48,18 +55,24 @@ export interface PlanOptions {
     readonly configFile?: string;
     /** The mocked AWS account. @default DEFAULT_ACCOUNT_ID */
     readonly accountId: string;
+    /** Print the access diff against this plan: a file saved with `--json`, or a git revision. */
+    readonly against?: string;
+    /** With `against`: exit `NEW_ACCESS_EXIT_CODE` when any principal gains access. */
+    readonly failOnNewAccess?: true;
 }
 
-type ValueField = "stack" | "configFile" | "accountId";
+type ValueField = "stack" | "configFile" | "accountId" | "against";
 const VALUE_FLAGS: Readonly<Record<string, ValueField>> = {
     "--stack": "stack",
     "-s": "stack",
     "--config-file": "configFile",
     "--account": "accountId",
+    "--against": "against",
 };
 const JSON_FLAG = "--json";
+const FAIL_FLAG = "--fail-on-new-access";
 const HELP_FLAGS = ["--help", "-h"];
-const KNOWN_FLAGS = [...Object.keys(VALUE_FLAGS), JSON_FLAG, ...HELP_FLAGS];
+const KNOWN_FLAGS = [...Object.keys(VALUE_FLAGS), JSON_FLAG, FAIL_FLAG, ...HELP_FLAGS];
 
 /** Split `--flag=value`; other arguments have no inline value. */
 function splitFlag(arg: string): [string, string | undefined] {
@@ -75,16 +88,18 @@ export function parseFlags(argv: readonly string[]): PlanOptions | "help" {
     const problems = new Problems((flag) => flag);
     const values: Partial<Record<ValueField, string>> = {};
     let json = false;
+    let failOnNewAccess = false;
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = splitFlag(argv[i]);
         if (HELP_FLAGS.includes(flag)) {
             return "help";
         }
-        if (flag === JSON_FLAG) {
+        if (flag === JSON_FLAG || flag === FAIL_FLAG) {
             if (inline !== undefined) {
                 problems.other(flag, "takes no value");
             }
-            json = true;
+            json ||= flag === JSON_FLAG;
+            failOnNewAccess ||= flag === FAIL_FLAG;
             continue;
         }
         const field = VALUE_FLAGS[flag];
@@ -118,6 +133,9 @@ export function parseFlags(argv: readonly string[]): PlanOptions | "help" {
     if (values.accountId !== undefined && !ACCOUNT_ID_RE.test(values.accountId)) {
         problems.invalid("--account", values.accountId, "use a 12-digit AWS account ID");
     }
+    if (failOnNewAccess && values.against === undefined) {
+        problems.other(FAIL_FLAG, "needs --against <plan.json | git revision>: new access is judged against a previous plan");
+    }
     if (problems.list.length > 0) {
         throw new PlanError(`${formatProblems("Invalid plan arguments", problems.list)}\n${USAGE}`);
     }
@@ -126,6 +144,8 @@ export function parseFlags(argv: readonly string[]): PlanOptions | "help" {
         json,
         ...(values.configFile !== undefined ? { configFile: values.configFile } : {}),
         accountId: values.accountId ?? DEFAULT_ACCOUNT_ID,
+        ...(values.against !== undefined ? { against: values.against } : {}),
+        ...(failOnNewAccess ? { failOnNewAccess: true as const } : {}),
     };
 }
 
@@ -385,6 +405,7 @@ export async function runPlan(setup: StackSetup): Promise<Plan> {
     const mocks = await setAwsMocks({ accountId: setup.accountId, region: setup.region }, setup.project.name, setup.stack);
     pulumi.runtime.setAllConfig({ ...setup.config.values }, [...setup.config.secretKeys]);
     process.chdir(setup.dir); // the CLI runs a program from its project directory
+    delete require.cache[require.resolve(setup.project.main)]; // a second plan in one process runs the program again
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     await pulumi.runtime.runInPulumiStack(async () => require(setup.project.main));
     await settle();
@@ -722,7 +743,7 @@ export function renderHuman(plan: Plan, p: Palette): string {
 
 /** The message for a failure: user errors (flags, config, the program's RunError) alone; bugs with their stack. */
 export function errorText(err: unknown): string {
-    if (err instanceof PlanError || err instanceof EcrCiValidationError || pulumi.RunError.isInstance(err) || pulumi.ResourceError.isInstance(err)) {
+    if (err instanceof PlanError || err instanceof PreviousPlanError || err instanceof EcrCiValidationError || pulumi.RunError.isInstance(err) || pulumi.ResourceError.isInstance(err)) {
         return (err as Error).message;
     }
     return err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -747,6 +768,20 @@ async function main(argv: readonly string[]): Promise<void> {
         }
         const setup = loadStack(options);
         note = secretsNote(setup.config);
+        if (options.against !== undefined) {
+            // The previous plan first: from a revision it runs in a child process of its own.
+            const inProject = path.relative(setup.dir, setup.configFile);
+            const before = previousPlan(options.against, {
+                projectDir: setup.dir,
+                stack: options.stack,
+                accountId: options.accountId,
+                stackFile: inProject.startsWith("..") || path.isAbsolute(inProject) ? setup.configFile : inProject,
+            });
+            const diff = accessDiff(before, await runPlan(setup), options.against);
+            process.stdout.write(options.json ? renderAccessDiffJson(diff) : renderAccessDiff(diff));
+            process.exitCode = options.failOnNewAccess && diff.newAccess ? NEW_ACCESS_EXIT_CODE : 0;
+            return;
+        }
         const plan = await runPlan(setup);
         process.stdout.write(options.json ? renderJson(plan) : renderHuman(plan, palette(useColour(process.stdout, process.env))));
     } catch (err) {

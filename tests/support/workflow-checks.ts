@@ -26,6 +26,8 @@ export interface Job {
     readonly env?: Record<string, unknown>;
     readonly concurrency?: string | { readonly group: string; readonly "cancel-in-progress"?: boolean | string };
     readonly uses?: string;
+    readonly needs?: string | readonly string[];
+    readonly outputs?: Record<string, string>;
     readonly steps?: Step[];
 }
 
@@ -185,6 +187,34 @@ export function pullRequestWrite(workflow: Workflow, allowedJobs: readonly strin
         .filter(([name, job]) => !allowedJobs.includes(name) && job.permissions !== undefined && grants(job.permissions, "pull-requests", "write"))
         .map(([name]) => `jobs.${name}: "pull-requests: write" outside the pull-request job (${allowedJobs.join(", ")})`);
     return [...workflowLevel, ...jobs];
+}
+
+/** Whether a job runs code of the repository (a checkout, or any `run:` script). */
+export function runsRepositoryCode(job: Job): boolean {
+    return (job.steps ?? []).some((s) => s.run !== undefined || (s.uses !== undefined && actionName(s.uses) === "actions/checkout"));
+}
+
+/** Whether a job can run for a pull request: the workflow triggers on one and the job's `if` does not exclude it. */
+export function runsOnPullRequests(workflow: Workflow, job: Job): boolean {
+    const on = workflow.on;
+    const triggers = typeof on === "string" ? [on] : Array.isArray(on) ? (on as string[]) : Object.keys((on ?? {}) as object);
+    const pr = triggers.some((t) => t === "pull_request" || t === "pull_request_target");
+    return pr && (job.if === undefined || /'pull_request(_target)?'/.test(job.if));
+}
+
+/**
+ * Jobs that can write (any `write` permission, or the repository default) and also run the
+ * repository's code on a pull request: that code could use or tamper with the write token.
+ * `allowed` names the jobs that do so knowingly.
+ */
+export function writeWithPullRequestCode(workflow: Workflow, allowed: readonly string[]): string[] {
+    return Object.entries(workflow.jobs)
+        .filter(([name, job]) => !allowed.includes(name) && runsRepositoryCode(job) && runsOnPullRequests(workflow, job))
+        .filter(([, job]) => {
+            const permissions = effectivePermissions(workflow, job);
+            return permissions === undefined || permissions === "write-all" || (typeof permissions === "object" && Object.values(permissions).includes("write"));
+        })
+        .map(([name]) => `jobs.${name}: runs pull-request code with a write-capable token; split the writing into a job that runs no repository code`);
 }
 
 /** Every string in a value, with its path. */
