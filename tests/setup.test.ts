@@ -157,7 +157,7 @@ describe("setup", () => {
                         .map((f) => `wrote ${path.join(out, f)}\n`)
                         .join("")}next: ${c.argv
                         .filter((_, i) => c.argv[i - 1] === "--env")
-                        .map((e) => `npm run plan -- --stack ${e.split(":")[0]}`)
+                        .map((e) => `npm run plan -- --stack ${e.split(":")[0]} --config-file ${path.join(out, `Pulumi.${e.split(":")[0]}.yaml`)}`)
                         .join("; ")}\n`,
                     stderr: c.stderr,
                 });

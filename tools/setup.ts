@@ -569,7 +569,10 @@ export async function run(argv: readonly string[], io: Io, cwd: string = process
         } else {
             const written = writeStacks(plan.files, options.dir, options.force);
             io.stdout(written.map((w) => `wrote ${w}\n`).join(""));
-            io.stdout(`next: ${plan.files.map((f) => `npm run plan -- --stack ${f.environment}`).join("; ")}\n`);
+            // The plan reads Pulumi.<stack>.yaml beside Pulumi.yaml; elsewhere it needs the file's path.
+            const elsewhere = path.resolve(options.dir) !== PROJECT_DIR;
+            const plans = plan.files.map((f, i) => `npm run plan -- --stack ${f.environment}${elsewhere ? ` --config-file ${written[i]}` : ""}`);
+            io.stdout(`next: ${plans.join("; ")}\n`);
         }
         for (const note of plan.notes) {
             io.stderr(`note: ${note}\n`);
