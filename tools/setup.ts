@@ -3,7 +3,9 @@
 // through the stack config's own rules: each file is rendered, read back the way Pulumi hands config
 // to the program, and parsed with `parseStackConfig`; its messages are shown unchanged. Nothing is
 // written unless every file is valid, and no existing file is replaced without --force.
-// A tool for people: it uses the library through its public entry only.
+// A tool for people: it uses the library through its public entry only. `yaml` is a dev dependency,
+// which is enough: tools run from the checkout after `npm ci` (as tools/plan.ts does), and the
+// published package holds dist/ only.
 //
 //   npm run setup -- --repo octo-org/web --region eu-west-1 --repositories web,worker \
 //     --env dev:branch=develop --env prod:branch=main,tag=v*,environment=production
