@@ -73,7 +73,7 @@ const GOLDEN_CASES: GoldenCase[] = [
             assert.deepEqual(dev.args.repositories, [{ name: "web-dev" }, { name: "worker-dev" }]);
             assert.deepEqual(dev.args.github, { owner: "octo-org", repository: "web", branches: ["develop"], ownerId: "987654", repositoryId: "123456789" });
             assert.equal(dev.args.protect, false);
-            assert.equal(dev.args.oidcProvider, "create");
+            assert.equal(dev.args.oidcProvider, "lookup");
             assert.equal(dev.args.pullFrom, undefined);
             assert.deepEqual(dev.args.ecsDeploy, { clusterArn: "arn:aws:ecs:eu-west-1:111111111111:cluster/web-dev", services: ["web", "worker"] });
             assert.deepEqual(prod.args.github, {
@@ -86,7 +86,7 @@ const GOLDEN_CASES: GoldenCase[] = [
                 repositoryId: "123456789",
             });
             assert.equal(prod.args.protect, true);
-            assert.equal(prod.args.oidcProvider, "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
+            assert.equal(prod.args.oidcProvider, "lookup");
             assert.deepEqual(prod.args.pullFrom, ["web-dev", "worker-dev"]);
         },
     },
@@ -103,7 +103,7 @@ const GOLDEN_CASES: GoldenCase[] = [
         check: ({ "Pulumi.dev.yaml": dev, "Pulumi.prod.yaml": prod }) => {
             assert.deepEqual(dev.args.repositories, [{ name: "web-dev", pullAccounts: ["222222222222"] }]);
             assert.equal(prod.region, "eu-central-1");
-            assert.equal(prod.args.oidcProvider, "create");
+            assert.equal(prod.args.oidcProvider, "lookup");
             assert.deepEqual(prod.args.pullFrom, ["arn:aws:ecr:eu-west-1:111111111111:repository/web-dev"]);
             assert.deepEqual(prod.args.ecsDeploy?.passRoleArns, ["arn:aws:iam::222222222222:role/web-task", "arn:aws:iam::222222222222:role/ecsTaskExecutionRole"]);
         },
@@ -112,15 +112,14 @@ const GOLDEN_CASES: GoldenCase[] = [
         name: "no-account",
         argv: ["--repo", "Octo-Org/Web", "--region", "us-east-1", "--env", "staging:environment=staging,protect=true", "--env", "prod:branch=main,repository=web"],
         files: ["Pulumi.prod.yaml", "Pulumi.staging.yaml"],
-        stderr:
-            "note: prod: no account ID, so Pulumi.prod.yaml creates GitHub's OIDC provider; if prod shares an AWS account with staging, set ecr-ci:oidcProvider to staging's oidcProviderArn output (or rerun with --account).\n",
+        stderr: "",
         check: ({ "Pulumi.staging.yaml": staging, "Pulumi.prod.yaml": prod }) => {
             assert.deepEqual(staging.args.repositories, [{ name: "web-staging" }]);
             assert.equal(staging.args.protect, true);
             assert.deepEqual(staging.args.github, { owner: "Octo-Org", repository: "Web", environments: ["staging"] });
             assert.deepEqual(prod.args.repositories, [{ name: "web" }]);
             assert.deepEqual(prod.args.pullFrom, ["web-staging"]);
-            assert.equal(prod.args.oidcProvider, "create");
+            assert.equal(prod.args.oidcProvider, "lookup");
         },
     },
 ];

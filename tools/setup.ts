@@ -30,8 +30,6 @@ export const USAGE = [
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-/** GitHub's OIDC provider host, as IAM names the provider (one per account). */
-const GITHUB_PROVIDER = "oidc-provider/token.actions.githubusercontent.com";
 /** AWS region names (`aws:region` is not an ecr-ci key, so parseStackConfig does not check it). */
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const ACCOUNT_RE = /^\d{12}$/;
@@ -354,27 +352,14 @@ function entries(r: Resolved, index: number, all: readonly Resolved[], answers: 
                 ? "\nownerId, repositoryId: GitHub's immutable subjects (repo:OWNER@ID/REPO@ID:...) are trusted as well."
                 : `\nAdd ownerId and repositoryId (npm run github-ids -- ${owner}/${repository} prints them and GitHub's spelling)\nso that GitHub's immutable subjects (repositories created, renamed or transferred since 2026-07-15) are\ntrusted too.`),
     });
-    const sharing = all.slice(0, index).find((o) => o.accountId !== undefined && o.accountId === accountId);
-    const providerNote = "GitHub's OIDC provider: IAM allows one per AWS account, so the first stack in an account creates it\nand every other stack in that account reuses it by ARN.";
-    if (sharing !== undefined && accountId !== undefined) {
-        const partition = partitionOf(region ?? sharing.region ?? "").partition;
-        out.push({
-            key: "ecr-ci:oidcProvider",
-            value: `arn:${partition}:iam::${accountId}:${GITHUB_PROVIDER}`,
-            comment: `${providerNote} ${sharing.env.name} creates it in ${accountId}; this stack reuses it.`,
-        });
-    } else if (index > 0 && accountId === undefined) {
-        out.push({
-            key: "ecr-ci:oidcProvider",
-            value: "create",
-            comment: `${providerNote}\nIf this stack shares an AWS account with ${first.env.name}, replace create with the provider's ARN\n(pulumi stack output oidcProviderArn -s ${first.env.name}).`,
-        });
-        notes.push(
-            `${env.name}: no account ID, so Pulumi.${env.name}.yaml creates GitHub's OIDC provider; if ${env.name} shares an AWS account with ${first.env.name}, set ecr-ci:oidcProvider to ${first.env.name}'s oidcProviderArn output (or rerun with --account).`,
-        );
-    } else {
-        out.push({ key: "ecr-ci:oidcProvider", value: "create", comment: `${providerNote} This stack creates it${accountId ? ` in ${accountId}` : ""}.` });
-    }
+    // One provider per account, one owner: the bootstrap creates it (protected), every stack finds it by URL.
+    out.push({
+        key: "ecr-ci:oidcProvider",
+        value: "lookup",
+        comment:
+            "GitHub's OIDC provider: IAM allows one per AWS account. The bootstrap creates it (protected) and every\n" +
+            "stack finds it by its URL. Without the bootstrap, set exactly one stack of the account to create.",
+    });
     if (index > 0) {
         const previous = all[index - 1];
         const sameRegion = previous.region === region;
