@@ -207,7 +207,9 @@ describe("offline plan: command", function () {
                 roleArn: arn("role/ecr-ci-dev"),
                 region: "eu-west-1",
                 audience: "sts.amazonaws.com",
-                repositoryUrl,
+                environment: "dev",
+                github: { owner: "acme", repository: "app", branches: ["dev"] },
+                repositories: [{ name: "app-dev", url: repositoryUrl }],
             }),
             oidcProviderArn: arn("oidc-provider/token.actions.githubusercontent.com"),
             policyArn: arn("policy/ecr-ci-dev"),
@@ -274,7 +276,9 @@ describe("offline plan: command", function () {
             roleArn: `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:role/ecr-ci-prod`,
             region: "eu-west-1",
             audience: "sts.amazonaws.com",
-            repositoryUrl: `${DEFAULT_ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/app-prod`,
+            environment: "prod",
+            github: { owner: "acme", repository: "app", branches: ["main"] },
+            repositories: [{ name: "app-prod", url: `${DEFAULT_ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/app-prod` }],
         });
         assert.ok(text.endsWith(`  githubActionsSnippet:\n${indentedSnippet(snippet)}\n`), "the snippet closes the output");
     });
@@ -320,7 +324,7 @@ describe("offline plan: command", function () {
         const repositoryUrl = `${USER_ACCOUNT}.dkr.ecr.${USER_REGION}.amazonaws.com.cn/api`;
         assert.deepEqual(json.outputs, {
             accessKeyId: mocked.id,
-            githubActionsSnippet: githubActionsSnippet({ authMode: AuthMode.User, region: USER_REGION, audience: "sts.amazonaws.com.cn", repositoryUrl }),
+            githubActionsSnippet: githubActionsSnippet({ authMode: AuthMode.User, region: USER_REGION, audience: "sts.amazonaws.com.cn", environment: "ci", repositories: [{ name: "api", url: repositoryUrl }] }),
             policyArn: `arn:aws-cn:iam::${USER_ACCOUNT}:policy/ecr-ci-ci`,
             region: USER_REGION,
             registryId: USER_ACCOUNT,

@@ -12,9 +12,11 @@ import * as YAML from "yaml";
 import { stsAudience } from "../components/core/aws";
 import { CONFIG_SCHEMA, parseStackConfig } from "../components/contract/parse";
 import { githubSubjects, repositoryPrefixes } from "../components/core/github";
-import { ACTIONS, type ActionStep, credentialSteps, githubActionsSnippet } from "../components/core/snippet";
+import { ACTIONS, type ActionStep, PULUMI_CLI_VERSION, credentialSteps, githubActionsSnippet, imageExistsScript } from "../components/core/snippet";
 import { AuthMode } from "../components/contract/args";
 import { partitionOf } from "../tools/mocks";
+import { fixtureStacks } from "./fixtures/stacks";
+import { type Decision, evaluateTrust } from "./support/iam-eval";
 import {
     type Step,
     type Trust,
@@ -22,6 +24,7 @@ import {
     assumesRole,
     audienceProblems,
     jobSubject,
+    jobToken,
     longLivedKeys,
     missingIdToken,
     offTableActions,
@@ -29,6 +32,7 @@ import {
     pullRequestWrite,
     scriptInjection,
     stepsOf,
+    triggerRuns,
     undocumentedVariables,
     unpinnedActions,
     untrustedSubjects,
@@ -50,14 +54,7 @@ const INFRA = parseWorkflow(INFRA_TEXT);
 const APP = parseWorkflow(APP_TEXT);
 
 /** Every action the workflows may use, each at the one version the project pins. */
-const PINNED_ACTIONS = [
-    ...Object.values(ACTIONS),
-    "actions/setup-node@v6",
-    "pulumi/actions@v7",
-    "actions/github-script@v8",
-    "aws-actions/amazon-ecs-render-task-definition@v1",
-    "aws-actions/amazon-ecs-deploy-task-definition@v2",
-];
+const PINNED_ACTIONS: readonly string[] = Object.values(ACTIONS);
 
 /** The stack each push goes to: `dev` from branch dev, `prod` from main. */
 const PUSH_STACK = "${{ github.ref_name == 'main' && 'prod' || 'dev' }}";
@@ -86,16 +83,15 @@ const perStack = (stack: "dev" | "prod"): Record<string, Variable> => {
         [`${prefix}_ROLE_ARN`]: { feeds: "role", scope: "repository", stack, output: "roleArn" },
         [`${prefix}_PREVIEW_ROLE_ARN`]: { feeds: "role", scope: "repository", stack, output: "previewRoleArn" },
         [`${prefix}_REGION`]: { feeds: "region", scope: "repository", stack, output: "region" },
-        [`${prefix}_REPOSITORY_URL`]: { feeds: "repository", scope: "repository", stack, output: "repositoryUrls" },
+        [`${prefix}_REPOSITORIES`]: { feeds: "repository", scope: "repository", stack, output: "repositoryUrls" },
         [`${prefix}_ECS_CLUSTER_ARN`]: { feeds: "ecs", scope: "repository", stack, config: "ecsDeploy.clusterArn" },
-        [`${prefix}_ECS_SERVICE`]: { feeds: "ecs", scope: "repository", stack, config: "ecsDeploy.services" },
+        [`${prefix}_ECS_SERVICES`]: { feeds: "ecs", scope: "repository", stack, config: "ecsDeploy.services" },
     };
 };
 
 const VARIABLES: Readonly<Record<string, Variable>> = {
     ...perStack("dev"),
     ...perStack("prod"),
-    ECS_CONTAINER_NAME: { feeds: "ecs", scope: "repository", manual: "the container to update in the task definition (default app)" },
     AWS_DEPLOY_ROLE_ARN: { feeds: "role", scope: "environment", manual: "the infrastructure deployer role (issue 9)" },
     AWS_REGION: { feeds: "region", scope: "environment", manual: "the stack's aws:region" },
 };
@@ -137,6 +133,12 @@ function audienceOf(stack: string): string {
     return stsAudience(partitionOf(stackConfig(stack)["aws:region"]));
 }
 
+/** The stack each role-assuming job of the app workflow deploys to. */
+const APP_TRUST = (): Record<string, Trust> => {
+    const [dev, prod] = [trustOf("dev"), trustOf("prod")];
+    return { "dev-images": dev, "dev-deploy": dev, "prod-images": prod, "prod-deploy": prod };
+};
+
 const clone = (workflow: Workflow): Workflow => structuredClone(workflow);
 const job = (workflow: Workflow, name: string) => workflow.jobs[name];
 const step = (workflow: Workflow, jobName: string, index: number): Step => job(workflow, jobName).steps![index];
@@ -163,30 +165,15 @@ function normalized(errors: unknown): unknown {
     return errors;
 }
 
-/** The snippet (a job body) as a whole workflow. */
-function snippetWorkflow(snippet: string): string {
-    const body = snippet
-        .split("\n")
-        .map((line) => (line ? `    ${line}` : line))
-        .join("\n");
-    return `on: push\njobs:\n  push:\n    runs-on: ubuntu-24.04\n${body}`;
-}
-
-const SNIPPET_OIDC = {
-    authMode: AuthMode.Oidc,
-    roleArn: "arn:aws:iam::123456789012:role/ecr-ci-dev",
-    region: "eu-west-1",
-    audience: "sts.amazonaws.com",
-    repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app-dev",
-};
-const SNIPPET_USER = { ...SNIPPET_OIDC, authMode: AuthMode.User, roleArn: undefined };
+/** The sample stacks (tests/fixtures/stacks/*.yaml), planned, and each one's githubActionsSnippet. */
+const FIXTURES = fixtureStacks();
+const SNIPPETS = FIXTURES.map((f) => ({ fixture: f, text: githubActionsSnippet(f.snippet) }));
 
 describe("workflows: GitHub's workflow schema (@action-validator/core)", () => {
     const valid: { name: string; text: () => string }[] = [
         { name: INFRA_FILE, text: () => INFRA_TEXT },
         { name: APP_FILE, text: () => APP_TEXT },
-        { name: "the githubActionsSnippet output (oidc) as a job", text: () => snippetWorkflow(githubActionsSnippet(SNIPPET_OIDC)) },
-        { name: "the githubActionsSnippet output (user) as a job", text: () => snippetWorkflow(githubActionsSnippet(SNIPPET_USER)) },
+        ...SNIPPETS.map(({ fixture, text }) => ({ name: `the githubActionsSnippet of the sample stack ${fixture.stack}`, text: () => text })),
     ];
     for (const c of valid) {
         it(`accepts ${c.name}`, () => {
@@ -291,41 +278,50 @@ describe("workflows: semantic checks pass on both workflows", () => {
     });
 
     it("the app workflow's jobs present the subjects the committed stacks trust", () => {
-        assert.deepEqual(untrustedSubjects(APP, { dev: trustOf("dev"), prod: trustOf("prod") }), []);
-        assert.deepEqual([jobSubject(job(APP, "dev")), jobSubject(job(APP, "prod"))], ["ref:refs/heads/dev", "ref:refs/heads/main"]);
+        assert.deepEqual(untrustedSubjects(APP, APP_TRUST()), []);
+        assert.deepEqual(
+            Object.keys(APP.jobs).map((j) => [j, jobSubject(job(APP, j))]),
+            [
+                ["dev-images", "ref:refs/heads/dev"],
+                ["dev-deploy", "ref:refs/heads/dev"],
+                ["prod-source", "ref:refs/heads/main"],
+                ["prod-images", "ref:refs/heads/main"],
+                ["prod-deploy", "ref:refs/heads/main"],
+            ],
+        );
     });
 });
 
 describe("workflows: the checks catch broken copies, with the exact message", () => {
-    const devCredentials = indexOfStep(APP, "dev", assumesRole);
+    const devCredentials = indexOfStep(APP, "dev-images", assumesRole);
     const cases: { name: string; base: Workflow; mutate: (w: Workflow) => void; check: (w: Workflow) => string[]; expected: string[] }[] = [
         {
             name: "an action on a branch",
             base: APP,
-            mutate: (w) => (mutable(step(w, "dev", 0)).uses = "actions/checkout@main"),
+            mutate: (w) => (mutable(step(w, "dev-images", 0)).uses = "actions/checkout@main"),
             check: unpinnedActions,
-            expected: ['jobs.dev.steps[0].uses: "actions/checkout@main" is not pinned: use a major version (@vN), a release (@vN.N.N) or a full commit SHA'],
+            expected: ['jobs.dev-images.steps[0].uses: "actions/checkout@main" is not pinned: use a major version (@vN), a release (@vN.N.N) or a full commit SHA'],
         },
         {
             name: "an action without any ref, and a docker image by tag",
             base: APP,
             mutate: (w) => {
-                mutable(step(w, "dev", 0)).uses = "actions/checkout";
-                mutable(step(w, "prod", 0)).uses = "docker://alpine:3";
+                mutable(step(w, "dev-images", 0)).uses = "actions/checkout";
+                mutable(step(w, "prod-source", 0)).uses = "docker://alpine:3";
             },
             check: unpinnedActions,
             expected: [
-                'jobs.dev.steps[0].uses: "actions/checkout" is not pinned: use a major version (@vN), a release (@vN.N.N) or a full commit SHA',
-                'jobs.prod.steps[0].uses: "docker://alpine:3" is not pinned: use a major version (@vN), a release (@vN.N.N) or a full commit SHA',
+                'jobs.dev-images.steps[0].uses: "actions/checkout" is not pinned: use a major version (@vN), a release (@vN.N.N) or a full commit SHA',
+                'jobs.prod-source.steps[0].uses: "docker://alpine:3" is not pinned: use a major version (@vN), a release (@vN.N.N) or a full commit SHA',
             ],
         },
         {
             name: "a commit SHA, a release and a docker digest are pinned",
             base: APP,
             mutate: (w) => {
-                mutable(step(w, "dev", 0)).uses = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8";
-                mutable(step(w, "prod", 0)).uses = "actions/checkout@v5.0.0";
-                mutable(step(w, "prod", 1)).uses = `docker://alpine@sha256:${"a".repeat(64)}`;
+                mutable(step(w, "dev-images", 0)).uses = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8";
+                mutable(step(w, "prod-source", 0)).uses = "actions/checkout@v5.0.0";
+                mutable(step(w, "prod-source", 1)).uses = `docker://alpine@sha256:${"a".repeat(64)}`;
             },
             check: unpinnedActions,
             expected: [],
@@ -347,9 +343,9 @@ describe("workflows: the checks catch broken copies, with the exact message", ()
         {
             name: "a role assumed without id-token: write",
             base: APP,
-            mutate: (w) => (mutable(job(w, "dev")).permissions = { contents: "read" }),
+            mutate: (w) => (mutable(job(w, "dev-images")).permissions = { contents: "read" }),
             check: missingIdToken,
-            expected: ['jobs.dev: assumes a role through OIDC but its permissions lack "id-token: write"'],
+            expected: ['jobs.dev-images: assumes a role through OIDC but its permissions lack "id-token: write"'],
         },
         {
             name: "job permissions dropped, the workflow's {} applies",
@@ -369,13 +365,13 @@ describe("workflows: the checks catch broken copies, with the exact message", ()
             name: "long-lived keys beside the role",
             base: APP,
             mutate: (w) => {
-                const s = mutable(step(w, "dev", devCredentials));
+                const s = mutable(step(w, "dev-images", devCredentials));
                 s.with = { ...s.with, "aws-access-key-id": "${{ secrets.AWS_ACCESS_KEY_ID }}", "aws-secret-access-key": "${{ secrets.AWS_SECRET_ACCESS_KEY }}" };
             },
             check: longLivedKeys,
             expected: [
-                `jobs.dev.steps[${devCredentials}].with.aws-access-key-id: a long-lived AWS key in an OIDC workflow; assume a role with role-to-assume instead`,
-                `jobs.dev.steps[${devCredentials}].with.aws-secret-access-key: a long-lived AWS key in an OIDC workflow; assume a role with role-to-assume instead`,
+                `jobs.dev-images.steps[${devCredentials}].with.aws-access-key-id: a long-lived AWS key in an OIDC workflow; assume a role with role-to-assume instead`,
+                `jobs.dev-images.steps[${devCredentials}].with.aws-secret-access-key: a long-lived AWS key in an OIDC workflow; assume a role with role-to-assume instead`,
             ],
         },
         {
@@ -394,29 +390,28 @@ describe("workflows: the checks catch broken copies, with the exact message", ()
         {
             name: "the China audience in an aws-partition stack",
             base: APP,
-            mutate: (w) => (mutable(step(w, "dev", devCredentials)).with = { ...step(w, "dev", devCredentials).with, audience: "sts.amazonaws.com.cn" }),
+            mutate: (w) => (mutable(step(w, "dev-images", devCredentials)).with = { ...step(w, "dev-images", devCredentials).with, audience: "sts.amazonaws.com.cn" }),
             check: (w) => audienceProblems(w, "sts.amazonaws.com"),
-            expected: [`jobs.dev.steps[${devCredentials}].with.audience: "sts.amazonaws.com.cn" is not the partition's STS audience "sts.amazonaws.com"`],
+            expected: [`jobs.dev-images.steps[${devCredentials}].with.audience: "sts.amazonaws.com.cn" is not the partition's STS audience "sts.amazonaws.com"`],
         },
         {
             name: "no audience at all",
             base: APP,
             mutate: (w) => {
-                const { audience: _audience, ...rest } = step(w, "dev", devCredentials).with!;
-                mutable(step(w, "dev", devCredentials)).with = rest;
+                const { audience: _audience, ...rest } = step(w, "dev-images", devCredentials).with!;
+                mutable(step(w, "dev-images", devCredentials)).with = rest;
             },
             check: (w) => audienceProblems(w, "sts.amazonaws.com"),
-            expected: [`jobs.dev.steps[${devCredentials}].with.audience: missing; the partition's STS audience is "sts.amazonaws.com"`],
+            expected: [`jobs.dev-images.steps[${devCredentials}].with.audience: missing; the partition's STS audience is "sts.amazonaws.com"`],
         },
         {
             name: "every aws audience is wrong for an aws-cn stack",
             base: APP,
             mutate: () => undefined,
             check: (w) => audienceProblems(w, stsAudience(partitionOf("cn-north-1"))),
-            expected: [
-                `jobs.dev.steps[${devCredentials}].with.audience: "sts.amazonaws.com" is not the partition's STS audience "sts.amazonaws.com.cn"`,
-                `jobs.prod.steps[${indexOfStep(APP, "prod", assumesRole)}].with.audience: "sts.amazonaws.com" is not the partition's STS audience "sts.amazonaws.com.cn"`,
-            ],
+            expected: ["dev-images", "dev-deploy", "prod-images", "prod-deploy"].map(
+                (j) => `jobs.${j}.steps[${indexOfStep(APP, j, assumesRole)}].with.audience: "sts.amazonaws.com" is not the partition's STS audience "sts.amazonaws.com.cn"`,
+            ),
         },
         {
             name: "pull-requests: write on the deploy job",
@@ -437,52 +432,52 @@ describe("workflows: the checks catch broken copies, with the exact message", ()
             base: APP,
             mutate: (w) => {
                 mutable(w).permissions = { "pull-requests": "write" };
-                mutable(job(w, "prod")).permissions = "write-all";
+                mutable(job(w, "prod-images")).permissions = "write-all";
             },
             check: (w) => pullRequestWrite(w, ["preview"]),
             expected: [
                 'permissions: "pull-requests: write" for the whole workflow; grant it only to preview',
-                'jobs.prod: "pull-requests: write" outside the pull-request job (preview)',
+                'jobs.prod-images: "pull-requests: write" outside the pull-request job (preview)',
             ],
         },
         {
             name: "a role from a variable no stack output fills",
             base: APP,
-            mutate: (w) => (mutable(step(w, "dev", devCredentials)).with = { ...step(w, "dev", devCredentials).with, "role-to-assume": "${{ vars.DEV_ROLE }}" }),
+            mutate: (w) => (mutable(step(w, "dev-images", devCredentials)).with = { ...step(w, "dev-images", devCredentials).with, "role-to-assume": "${{ vars.DEV_ROLE }}" }),
             check: (w) => undocumentedVariables(w, Object.keys(VARIABLES)),
-            expected: [`jobs.dev.steps[${devCredentials}].with.role-to-assume: vars.DEV_ROLE is not a documented variable`],
+            expected: [`jobs.dev-images.steps[${devCredentials}].with.role-to-assume: vars.DEV_ROLE is not a documented variable`],
         },
         {
             name: "a dispatch input expanded into a script",
             base: APP,
-            mutate: (w) => (mutable(step(w, "prod", 1)).run = 'git checkout "${{ inputs.sha }}"'),
+            mutate: (w) => (mutable(step(w, "prod-source", 1)).run = 'git checkout "${{ inputs.sha }}"'),
             check: scriptInjection,
-            expected: ['jobs.prod.steps[1].run: "${{ inputs.sha }}" expands untrusted input into the script; pass it through env:'],
+            expected: ['jobs.prod-source.steps[1].run: "${{ inputs.sha }}" expands untrusted input into the script; pass it through env:'],
         },
         {
             name: "a GitHub environment on the prod job: its subject becomes environment:prod",
             base: APP,
-            mutate: (w) => (mutable(job(w, "prod")).environment = "prod"),
-            check: (w) => untrustedSubjects(w, { dev: trustOf("dev"), prod: trustOf("prod") }),
+            mutate: (w) => (mutable(job(w, "prod-images")).environment = "prod"),
+            check: (w) => untrustedSubjects(w, APP_TRUST()),
             expected: [
-                "jobs.prod: presents the OIDC subject repo:acme/app:environment:prod, which the prod stack's role does not trust (repo:acme/app:ref:refs/heads/main)",
+                "jobs.prod-images: presents the OIDC subject repo:acme/app:environment:prod, which the prod stack's role does not trust (repo:acme/app:ref:refs/heads/main)",
             ],
         },
         {
             name: "the dev job guarded by main's ref",
             base: APP,
-            mutate: (w) => (mutable(job(w, "dev")).if = "github.event_name == 'push' && github.ref == 'refs/heads/main'"),
-            check: (w) => untrustedSubjects(w, { dev: trustOf("dev"), prod: trustOf("prod") }),
+            mutate: (w) => (mutable(job(w, "dev-images")).if = "github.event_name == 'push' && github.ref == 'refs/heads/main'"),
+            check: (w) => untrustedSubjects(w, APP_TRUST()),
             expected: [
-                "jobs.dev: presents the OIDC subject repo:acme/app:ref:refs/heads/main, which the dev stack's role does not trust (repo:acme/app:ref:refs/heads/dev)",
+                "jobs.dev-images: presents the OIDC subject repo:acme/app:ref:refs/heads/main, which the dev stack's role does not trust (repo:acme/app:ref:refs/heads/dev)",
             ],
         },
         {
             name: "a job whose subject the text does not decide",
             base: APP,
-            mutate: (w) => delete mutable(job(w, "dev")).if,
-            check: (w) => untrustedSubjects(w, { dev: trustOf("dev"), prod: trustOf("prod") }),
-            expected: ["jobs.dev: its OIDC subject cannot be told from the workflow (no environment, no github.ref guard)"],
+            mutate: (w) => delete mutable(job(w, "dev-images")).if,
+            check: (w) => untrustedSubjects(w, APP_TRUST()),
+            expected: ["jobs.dev-images: its OIDC subject cannot be told from the workflow (no environment, no github.ref guard)"],
         },
     ];
     for (const c of cases) {
@@ -502,12 +497,14 @@ describe("workflows: one source for the credential steps (components/core/snippe
         job(workflow, jobName).steps!.filter((s) => s.uses === ACTIONS.configureAwsCredentials || s.uses === ACTIONS.ecrLogin);
 
     const jobs = [
-        { job: "dev", role: "DEV_ROLE_ARN", region: "DEV_REGION" },
-        { job: "prod", role: "PROD_ROLE_ARN", region: "PROD_REGION" },
+        { job: "dev-images", role: "DEV_ROLE_ARN", region: "DEV_REGION", login: true },
+        { job: "dev-deploy", role: "DEV_ROLE_ARN", region: "DEV_REGION", login: false },
+        { job: "prod-images", role: "PROD_ROLE_ARN", region: "PROD_REGION", login: true },
+        { job: "prod-deploy", role: "PROD_ROLE_ARN", region: "PROD_REGION", login: false },
     ];
     for (const c of jobs) {
         it(`${APP_FILE} jobs.${c.job}: exactly the snippet's configure-aws-credentials and amazon-ecr-login steps`, () => {
-            assert.deepEqual(credentialStepsOf(APP, c.job), expectedFor(c.role, c.region));
+            assert.deepEqual(credentialStepsOf(APP, c.job), expectedFor(c.role, c.region).slice(0, c.login ? 2 : 1));
         });
     }
 
@@ -526,8 +523,9 @@ describe("workflows: one source for the credential steps (components/core/snippe
     });
 
     it("the snippet's steps parse to the same structure the workflows are checked against", () => {
-        for (const input of [SNIPPET_OIDC, SNIPPET_USER]) {
-            const parsed = YAML.parse(githubActionsSnippet(input)) as { steps: Step[] };
+        for (const { fixture, text } of SNIPPETS) {
+            const input = fixture.snippet;
+            const parsed = YAML.parse(text).jobs.images as { steps: Step[] };
             assert.deepEqual(
                 parsed.steps.filter((s) => s.uses === ACTIONS.configureAwsCredentials || s.uses === ACTIONS.ecrLogin),
                 credentialSteps(input),
@@ -561,15 +559,14 @@ describe("workflows: variables come from the stack outputs, by name", () => {
     const INPUT_FEEDS: { uses: string; input: string; feeds: Feeds }[] = [
         { uses: ACTIONS.configureAwsCredentials, input: "role-to-assume", feeds: "role" },
         { uses: ACTIONS.configureAwsCredentials, input: "aws-region", feeds: "region" },
-        { uses: "aws-actions/amazon-ecs-render-task-definition@v1", input: "image", feeds: "repository" },
-        { uses: "aws-actions/amazon-ecs-deploy-task-definition@v2", input: "cluster", feeds: "ecs" },
-        { uses: "aws-actions/amazon-ecs-deploy-task-definition@v2", input: "service", feeds: "ecs" },
+        { uses: ACTIONS.ecsDeploy, input: "cluster", feeds: "ecs" },
+        { uses: ACTIONS.ecsDeploy, input: "service", feeds: "ecs" },
     ];
     for (const [file, workflow] of [
         [INFRA_FILE, INFRA],
         [APP_FILE, APP],
     ] as const) {
-        it(`${file}: role, region, image, cluster and service inputs read variables of their kind, one stack per step`, () => {
+        it(`${file}: role, region, cluster and service inputs read variables of their kind, one stack per step`, () => {
             for (const { job: jobName, path: at, step: s } of stepsOf(workflow)) {
                 const stacks: string[][] = [];
                 for (const rule of INPUT_FEEDS.filter((r) => r.uses === s.uses && s.with?.[r.input] !== undefined)) {
@@ -587,32 +584,85 @@ describe("workflows: variables come from the stack outputs, by name", () => {
         });
     }
 
-    it("the promotion copies dev's image, tagged with the chosen commit, into prod's repository", () => {
-        const copy = job(APP, "prod").steps!.find((s) => s.name === "Copy the image from dev to prod unchanged")!;
+    it("every image job runs once per repository of its stack's repositoryUrls output, every deploy job once per service", () => {
+        assert.deepEqual(
+            Object.entries(APP.jobs).map(([name, j]) => [name, j.strategy?.matrix ?? null, j.needs ?? null]),
+            [
+                ["dev-images", { repository: "${{ fromJSON(vars.DEV_REPOSITORIES) }}" }, null],
+                ["dev-deploy", { service: "${{ fromJSON(vars.DEV_ECS_SERVICES || '[]') }}" }, "dev-images"],
+                ["prod-source", null, null],
+                ["prod-images", { repository: "${{ fromJSON(vars.PROD_REPOSITORIES) }}" }, "prod-source"],
+                ["prod-deploy", { service: "${{ fromJSON(vars.PROD_ECS_SERVICES || '[]') }}" }, ["prod-source", "prod-images"]],
+            ],
+        );
+        assert.deepEqual(
+            ["dev-deploy", "prod-deploy"].map((j) => job(APP, j).if),
+            [
+                "github.event_name == 'push' && github.ref == 'refs/heads/dev' && vars.DEV_ECS_CLUSTER_ARN != ''",
+                "github.ref == 'refs/heads/main' && vars.PROD_ECS_CLUSTER_ARN != ''",
+            ],
+        );
+    });
+
+    it("the dev build pushes one immutable tag, the commit SHA, and a re-run skips an existing tag", () => {
+        const steps = job(APP, "dev-images").steps!;
+        const check = steps.find((s) => s.id === "exists")!;
+        const build = steps.find((s) => s.uses === ACTIONS.buildPush)!;
+        assert.equal(build.if, "steps.exists.outputs.exists == 'false'");
+        assert.deepEqual(build.with, {
+            context: "${{ steps.exists.outputs.context }}",
+            push: true,
+            "build-args": "GIT_SHA=${{ github.sha }}",
+            tags: "${{ matrix.repository.url }}:${{ github.sha }}",
+        });
+        assert.deepEqual(check.env, { REPOSITORY: "${{ matrix.repository.name }}" });
+        // The same check as the snippet's, which tests/client-calls.test.ts evaluates (ecr:DescribeImages).
+        assert.ok(check.run!.includes(imageExistsScript().split("\n").slice(1).join("\n")), check.run);
+    });
+
+    it("the promotion copies dev's image of the same name, tagged with the chosen commit, into each prod repository", () => {
+        const copy = job(APP, "prod-images").steps!.find((s) => s.name === "Copy the image from dev to prod unchanged")!;
         assert.deepEqual(copy.env, {
-            SOURCE: "${{ vars.DEV_REPOSITORY_URL }}:${{ steps.source.outputs.sha }}",
-            TARGET: "${{ vars.PROD_REPOSITORY_URL }}:${{ steps.source.outputs.sha }}",
+            DEV_REPOSITORIES: "${{ vars.DEV_REPOSITORIES }}",
+            REPOSITORY: "${{ matrix.repository.name }}",
+            TARGET: "${{ matrix.repository.url }}:${{ needs.prod-source.outputs.sha }}",
+            SHA: "${{ needs.prod-source.outputs.sha }}",
         });
         assert.match(copy.run!, /skopeo copy --all --preserve-digests .* "docker:\/\/\$\{SOURCE\}" "docker:\/\/\$\{TARGET\}"/);
+        assert.match(copy.run!, /skopeo inspect --no-tags /);
     });
 
-    it("the dev build pushes one immutable tag, the commit SHA", () => {
-        assert.equal(job(APP, "dev").env!.IMAGE, "${{ vars.DEV_REPOSITORY_URL }}:${{ github.sha }}");
-    });
-
-    it("ECS steps run only when the environment has ECS deploy configured", () => {
-        const ecsSteps = (jobName: string) =>
-            job(APP, jobName).steps!.filter((s) => /ECS|task definition/.test(s.name ?? "")).map((s) => [s.name, s.if]);
-        assert.deepEqual(ecsSteps("dev"), [
-            ["Find the ECS service's task definition", "vars.DEV_ECS_CLUSTER_ARN != ''"],
-            ["Render the task definition with the new image", "vars.DEV_ECS_CLUSTER_ARN != ''"],
-            ["Deploy to Amazon ECS", "vars.DEV_ECS_CLUSTER_ARN != ''"],
-        ]);
-        assert.deepEqual(ecsSteps("prod"), [
-            ["Find the ECS service's task definition", "vars.PROD_ECS_CLUSTER_ARN != ''"],
-            ["Render the task definition with the promoted image", "vars.PROD_ECS_CLUSTER_ARN != ''"],
-            ["Deploy to Amazon ECS", "vars.PROD_ECS_CLUSTER_ARN != ''"],
-        ]);
+    it("each deploy job renders its service's task definition with its stack's image and deploys it", () => {
+        for (const [name, stack, tag] of [
+            ["dev-deploy", "DEV", "${{ github.sha }}"],
+            ["prod-deploy", "PROD", "${{ needs.prod-source.outputs.sha }}"],
+        ] as const) {
+            const steps = job(APP, name).steps!;
+            assert.deepEqual(steps.map((s) => s.uses ?? `script: ${s.name}`), [
+                ACTIONS.configureAwsCredentials,
+                "script: Find the service's task definition and its image's container",
+                ACTIONS.ecsRender,
+                ACTIONS.ecsDeploy,
+            ]);
+            assert.deepEqual(steps[1].env, {
+                CLUSTER: `\${{ vars.${stack}_ECS_CLUSTER_ARN }}`,
+                SERVICE: "${{ matrix.service }}",
+                REPOSITORIES: `\${{ vars.${stack}_REPOSITORIES }}`,
+                SUFFIX: `-${stack.toLowerCase()}`,
+                TAG: tag,
+            });
+            assert.deepEqual(steps[2].with, {
+                "task-definition-arn": "${{ steps.service.outputs.task-definition-arn }}",
+                "container-name": "${{ steps.service.outputs.container }}",
+                image: "${{ steps.service.outputs.image }}",
+            });
+            assert.deepEqual(steps[3].with, {
+                "task-definition": "${{ steps.render.outputs.task-definition }}",
+                cluster: `\${{ vars.${stack}_ECS_CLUSTER_ARN }}`,
+                service: "${{ matrix.service }}",
+                "wait-for-service-stability": true,
+            });
+        }
     });
 });
 
@@ -667,6 +717,7 @@ describe("workflows: the infrastructure pipeline's shape", () => {
             "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
             "comment-on-pr": true,
             "comment-on-summary": true,
+            "pulumi-version": PULUMI_CLI_VERSION,
         });
     });
 
@@ -689,6 +740,7 @@ describe("workflows: the infrastructure pipeline's shape", () => {
             "stack-name": "${{ env.STACK }}",
             "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
             "comment-on-summary": true,
+            "pulumi-version": PULUMI_CLI_VERSION,
         });
     });
 
@@ -771,5 +823,133 @@ describe("workflows: the access review on every pull request", () => {
 
     it("the script's marker is the one the plan prints", () => {
         assert.ok(String(comment.steps![0].with!.script).startsWith(`const marker = "${COMMENT_MARKER}";`));
+    });
+});
+
+describe("workflows: the job each sample stack's snippet describes is one its own role trusts (independent evaluator)", () => {
+    for (const { fixture, text } of SNIPPETS.filter((x) => x.fixture.trustPolicy)) {
+        const workflow = parseWorkflow(text);
+        const github = fixture.args.github!;
+        const images = workflow.jobs.images;
+        const rows: { name: string; claims: Record<string, string>; expected: Decision }[] = [];
+        for (const prefix of repositoryPrefixes(github)) {
+            for (const run of triggerRuns(workflow)) {
+                const token = jobToken({ github, prefix, workflow, jobName: "images", file: `ecr-ci-${fixture.stack}.yml`, ...run });
+                rows.push({ name: `${run.event} ${run.ref}, ${prefix}`, claims: token, expected: "Allowed" });
+                // The same job with its GitHub environment toggled: the subject changes form.
+                const toggled = structuredClone(workflow);
+                if (images.environment !== undefined) {
+                    delete mutable(toggled.jobs.images).environment;
+                } else {
+                    mutable(toggled.jobs.images).environment = "untrusted";
+                }
+                const without = jobToken({ github, prefix, workflow: toggled, jobName: "images", file: `ecr-ci-${fixture.stack}.yml`, ...run });
+                rows.push({ name: `${run.event} ${run.ref}, ${prefix}, environment toggled (${without.sub})`, claims: without, expected: "Denied" as Decision });
+                rows.push({ name: `${run.event} ${run.ref}, wrong audience`, claims: { ...token, aud: "sigstore" }, expected: "Denied" as Decision });
+            }
+            // A push from a branch the trigger does not name: trusted only when the job names an environment.
+            const stray = jobToken({ github, prefix, workflow, jobName: "images", file: `ecr-ci-${fixture.stack}.yml`, event: "push", ref: "refs/heads/untrusted" });
+            rows.push({ name: `push refs/heads/untrusted, ${prefix}`, claims: stray, expected: images.environment !== undefined ? "Allowed" : ("Denied" as Decision) });
+        }
+        const other = jobToken({ github: { ...github, repository: "other" }, prefix: `repo:${github.owner}/other`, workflow, jobName: "images", file: "x.yml", ...triggerRuns(workflow)[0] });
+        rows.push({ name: "the same job in another repository of the owner", claims: other, expected: "Denied" as Decision });
+
+        describe(`sample stack ${fixture.stack}`, () => {
+            it("the table has allowed and denied rows", () => {
+                assert.ok(rows.some((r) => r.expected === "Allowed") && rows.some((r) => r.expected !== "Allowed"));
+            });
+            for (const row of rows) {
+                it(`${row.name} → ${row.expected === "Allowed" ? "Allowed" : "ImplicitlyDenied"}`, async () => {
+                    const decision = await evaluateTrust(fixture.trustPolicy!, { providerArn: fixture.providerArn!, roleArn: fixture.roleArn!, claims: row.claims });
+                    assert.equal(decision, row.expected === "Allowed" ? "Allowed" : "ImplicitlyDenied");
+                });
+            }
+        });
+    }
+
+    it("the sample stacks cover branches, patterns, v* tags, environment: production and immutable subjects", () => {
+        const triggers = Object.fromEntries(SNIPPETS.map(({ fixture, text }) => [fixture.stack, [parseWorkflow(text).on, parseWorkflow(text).jobs.images.environment ?? null]]));
+        assert.deepEqual(triggers, {
+            dev: [{ push: { branches: ["dev"] } }, null],
+            prod: [{ push: { branches: ["main"] } }, null],
+            production: [{ workflow_dispatch: {} }, "production"],
+            staging: [{ push: { branches: ["main", "release/*"], tags: ["v*"] } }, null],
+            user: [{ push: { branches: ["main"] } }, null],
+        });
+        assert.deepEqual(repositoryPrefixes(FIXTURES.find((f) => f.stack === "production")!.args.github!), ["repo:acme/api", "repo:acme@1001/api@2002"]);
+    });
+});
+
+describe("workflows: the snippet as configured", () => {
+    const byStack = Object.fromEntries(SNIPPETS.map(({ fixture, text }) => [fixture.stack, parseWorkflow(text)]));
+    const uses = (stack: string) => byStack[stack].jobs.images.steps!.map((s) => s.uses ?? `script: ${s.name}`);
+
+    it("pushes every repository, each skipped when its commit tag exists, then renders and deploys every service", () => {
+        assert.deepEqual(uses("staging"), [
+            ACTIONS.checkout,
+            ACTIONS.configureAwsCredentials,
+            ACTIONS.ecrLogin,
+            ACTIONS.setupBuildx,
+            "script: Does web-staging:<commit SHA> exist?",
+            ACTIONS.buildPush,
+            "script: Does team/worker-staging:<commit SHA> exist?",
+            ACTIONS.buildPush,
+            "script: Find web's task definition",
+            ACTIONS.ecsRender,
+            ACTIONS.ecsDeploy,
+            "script: Find worker's task definition",
+            ACTIONS.ecsRender,
+            ACTIONS.ecsDeploy,
+        ]);
+        const steps = byStack.staging.jobs.images.steps!;
+        assert.deepEqual(
+            steps.filter((s) => s.uses === ACTIONS.buildPush).map((s) => [s.if, s.with!.tags]),
+            [
+                ["steps.exists-web-staging.outputs.exists == 'false'", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web-staging:${{ github.sha }}"],
+                ["steps.exists-team_worker-staging.outputs.exists == 'false'", "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/worker-staging:${{ github.sha }}"],
+            ],
+        );
+        assert.deepEqual(
+            steps.filter((s) => s.uses === ACTIONS.ecsRender).map((s) => [s.with!["container-name"], s.with!.image]),
+            [
+                ["web", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web-staging:${{ github.sha }}"],
+                ["worker", "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/worker-staging:${{ github.sha }}"],
+            ],
+        );
+        assert.deepEqual(
+            steps.filter((s) => s.uses === ACTIONS.ecsDeploy).map((s) => s.with),
+            ["web", "worker"].map((service) => ({
+                "task-definition": `\${{ steps.render-${service}.outputs.task-definition }}`,
+                cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/shop",
+                service,
+                "wait-for-service-stability": true,
+            })),
+        );
+    });
+
+    it("no ECS steps without ecsDeploy; id-token only in OIDC mode", () => {
+        assert.deepEqual(uses("dev").filter((u) => u.includes("ecs")), []);
+        assert.deepEqual(byStack.dev.jobs.images.permissions, { contents: "read", "id-token": "write" });
+        assert.deepEqual(byStack.user.jobs.images.permissions, { contents: "read" });
+    });
+
+    it("passes the semantic checks the shipped workflows pass", () => {
+        for (const [stack, workflow] of Object.entries(byStack)) {
+            const audience = FIXTURES.find((f) => f.stack === stack)!.snippet.audience;
+            assert.deepEqual(
+                [...unpinnedActions(workflow), ...offTableActions(workflow, PINNED_ACTIONS), ...missingIdToken(workflow), ...longLivedKeys(workflow), ...audienceProblems(workflow, audience), ...scriptInjection(workflow)],
+                [],
+                stack,
+            );
+        }
+    });
+
+    it("a reusable-workflow trust gives a workflow_call workflow", () => {
+        const dev = FIXTURES.find((f) => f.stack === "dev")!;
+        const ref = "acme/workflows/.github/workflows/push.yml@refs/heads/main";
+        const text = githubActionsSnippet({ ...dev.snippet, github: { ...dev.args.github!, jobWorkflowRef: ref } });
+        assert.deepEqual(validateWorkflow(text).errors, []);
+        assert.deepEqual(parseWorkflow(text).on, { workflow_call: {} });
+        assert.match(text, new RegExp(`# The role trusts only the reusable workflow ${ref.replace(/[.]/g, "\\.")}`));
     });
 });

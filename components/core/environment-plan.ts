@@ -179,9 +179,12 @@ export function environmentDocuments(layout: EnvironmentLayout, args: ResolvedEn
     };
 }
 
-/** The provider's ARN as IAM writes it when this environment creates it. */
-export function createdProviderArn(layout: EnvironmentLayout, target: AwsTarget): string | undefined {
-    return layout.role && layout.oidcProvider?.create ? oidcProviderArn(target.partition, target.accountId, githubIssuer(layout.role.github.enterpriseSlug)) : undefined;
+/** The provider's ARN as IAM writes it, when this environment creates it or finds it by its URL. */
+export function providerArnByUrl(layout: EnvironmentLayout, target: AwsTarget): string | undefined {
+    const provider = layout.oidcProvider;
+    return layout.role && (provider?.create || provider?.lookup)
+        ? oidcProviderArn(target.partition, target.accountId, githubIssuer(layout.role.github.enterpriseSlug))
+        : undefined;
 }
 
 /**

@@ -122,9 +122,18 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
 
         const authMode = layout.authMode;
         this.githubActionsSnippet = pulumi
-            .all([this.roleArn, target, repositories[0].repository.repositoryUrl])
-            .apply(([roleArn, t, repositoryUrl]) =>
-                githubActionsSnippet({ authMode, roleArn, region: t.region, audience: stsAudience(t), repositoryUrl }),
+            .all([this.roleArn, target, this.repositoryUrls, resolved])
+            .apply(([roleArn, t, urls, a]) =>
+                githubActionsSnippet({
+                    authMode,
+                    roleArn,
+                    region: t.region,
+                    audience: stsAudience(t),
+                    environment: a.environment,
+                    github: a.github,
+                    repositories: layout.repositories.map((r) => ({ name: r.settings.name, url: urls[r.settings.name] })),
+                    ...(a.ecsDeploy ? { ecs: { clusterArn: a.ecsDeploy.clusterArn, services: a.ecsDeploy.services } } : {}),
+                }),
             );
 
         this.registerOutputs({

@@ -1,19 +1,18 @@
-// The sample stacks the tests run: fixtures under tests/fixtures/stacks, never the user's
-// Pulumi.<stack>.yaml at the root (those are examples a user replaces). One loader for every test
-// that turns a stack file into the config Pulumi hands the program.
+// The stacks the tests run are fixtures under tests/: tests/fixtures/examples holds the example
+// stacks as the project ships them (the root Pulumi.<stack>.yaml files are the user's, who replaces
+// them), tests/fixtures/stacks the realistic sample stacks. One loader for every test that turns a
+// stack file into the config Pulumi hands the program.
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { programConfig } from "../../tools/plan";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
-export const SAMPLE_STACKS_DIR = path.join(ROOT, "tests", "fixtures", "stacks");
+export const EXAMPLE_STACKS_DIR = path.join(ROOT, "tests", "fixtures", "examples");
 
-/** The sample stacks' names: dev and prod. */
-export const SAMPLE_STACKS = ["dev", "prod"] as const;
-
+/** The example stack `stack` (dev or prod) as the project ships it. */
 export function sampleStackFile(stack: string): string {
-    return path.join(SAMPLE_STACKS_DIR, `Pulumi.${stack}.yaml`);
+    return path.join(EXAMPLE_STACKS_DIR, `Pulumi.${stack}.yaml`);
 }
 
 export function readYaml(file: string): { config?: unknown } {

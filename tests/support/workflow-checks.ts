@@ -28,6 +28,7 @@ export interface Job {
     readonly uses?: string;
     readonly needs?: string | readonly string[];
     readonly outputs?: Record<string, string>;
+    readonly strategy?: { readonly matrix?: Record<string, unknown>; readonly "fail-fast"?: boolean };
     readonly steps?: Step[];
 }
 
@@ -55,6 +56,7 @@ const UNTRUSTED_CONTEXT = /\bgithub\.event\.|\bgithub\.head_ref\b|\binputs\./;
 const EXPRESSION = /\$\{\{(.*?)\}\}/g;
 const VARIABLE = /\bvars\.([A-Za-z_][A-Za-z0-9_]*)/g;
 const ENV_REFERENCE = /\benv\.([A-Za-z_][A-Za-z0-9_]*)/g;
+const MATRIX_REFERENCE = /\bmatrix\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
 /** A major version (`v6`), an exact release (`v6.1.0`) or a full commit SHA. */
 const PINNED_REF = /^(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
@@ -257,12 +259,17 @@ export function scriptInjection(workflow: Workflow): string[] {
 
 /**
  * The variables a step input reads, directly (`${{ vars.X }}`) or through an environment variable
- * of the step, its job or the workflow (`${{ env.X }}` where `X: ${{ vars.Y }}`), sorted.
+ * of the step, its job or the workflow (`${{ env.X }}` where `X: ${{ vars.Y }}`), or through the job's
+ * matrix (`${{ matrix.X }}` where `matrix: { X: ${{ fromJSON(vars.Y) }} }`), sorted.
  */
 export function variablesOfInput(workflow: Workflow, job: string, step: Step, input: string): string[] {
     const env: Record<string, unknown> = { ...workflow.env, ...workflow.jobs[job].env, ...step.env };
+    const matrix: Record<string, unknown> = workflow.jobs[job].strategy?.matrix ?? {};
     const text = String(step.with?.[input] ?? "");
-    const through = [...text.matchAll(ENV_REFERENCE)].map((m) => String(env[m[1]] ?? ""));
+    const through = [
+        ...[...text.matchAll(ENV_REFERENCE)].map((m) => String(env[m[1]] ?? "")),
+        ...[...text.matchAll(MATRIX_REFERENCE)].map((m) => String(matrix[m[1]] ?? "")),
+    ];
     const names = [text, ...through].flatMap((t) => [...t.matchAll(VARIABLE)].map((m) => m[1]));
     return [...new Set(names)].sort();
 }
@@ -318,4 +325,72 @@ export function untrustedSubjects(workflow: Workflow, trustOf: Readonly<Record<s
                 ? []
                 : [`jobs.${name}: presents the OIDC subject ${subject}, which the ${trust.stack} stack's role does not trust (${[...trust.exact, ...trust.patterns].join(", ")})`];
         });
+}
+
+/** One run a workflow's trigger allows: the event and the ref GitHub puts in `ref`. */
+export interface TriggerRun {
+    readonly event: string;
+    readonly ref: string;
+}
+
+/** A ref that a branch or tag filter lets through: each `*` (or `**`) stands for `x`, escapes dropped. */
+function exampleRef(filter: string): string {
+    return filter.replace(/\*+/g, "x").replace(/\\(.)/g, "$1");
+}
+
+/**
+ * One run per filter of `on.push` (branch and tag), and for `workflow_dispatch` a run on the default
+ * branch (`refs/heads/main`), for `pull_request` a merge ref. GitHub docs, "Events that trigger
+ * workflows" (GITHUB_REF per event).
+ */
+export function triggerRuns(workflow: Workflow): TriggerRun[] {
+    const on = (typeof workflow.on === "string" ? { [workflow.on]: {} } : workflow.on) as Record<string, { branches?: string[]; tags?: string[] } | null>;
+    const runs: TriggerRun[] = [];
+    for (const [event, filter] of Object.entries(on)) {
+        if (event === "push") {
+            runs.push(...(filter?.branches ?? []).map((b) => ({ event, ref: `refs/heads/${exampleRef(b)}` })));
+            runs.push(...(filter?.tags ?? []).map((t) => ({ event, ref: `refs/tags/${exampleRef(t)}` })));
+        } else if (event === "workflow_dispatch") {
+            runs.push({ event, ref: "refs/heads/main" });
+        } else if (event === "pull_request") {
+            runs.push({ event, ref: "refs/pull/7/merge" });
+        }
+    }
+    return runs;
+}
+
+/**
+ * The claims of the OIDC token GitHub issues to `jobName` in a run (those STS turns into condition
+ * keys, plus `sub` and `aud`): a job with an environment gets `environment:NAME` as its subject
+ * whatever the ref, a pull request `pull_request`, otherwise `ref:<ref>`. IDs are GitHub's numeric
+ * strings (the configured ones when known). GitHub docs, "OpenID Connect reference" (example token).
+ */
+export function jobToken(input: {
+    readonly github: { readonly owner: string; readonly repository: string; readonly ownerId?: string; readonly repositoryId?: string };
+    /** The `repo:` prefix of the subject: legacy or immutable. */
+    readonly prefix: string;
+    readonly workflow: Workflow;
+    readonly jobName: string;
+    /** The workflow's file name under .github/workflows/. */
+    readonly file: string;
+    readonly event: string;
+    readonly ref: string;
+}): Record<string, string> {
+    const job = input.workflow.jobs[input.jobName];
+    const environment = job.environment === undefined ? undefined : typeof job.environment === "string" ? job.environment : job.environment.name;
+    const context = environment !== undefined ? `environment:${environment}` : input.event.startsWith("pull_request") ? "pull_request" : `ref:${input.ref}`;
+    const repository = `${input.github.owner}/${input.github.repository}`;
+    return {
+        sub: `${input.prefix}:${context}`,
+        aud: "sts.amazonaws.com",
+        ref: input.ref,
+        repository,
+        repository_id: input.github.repositoryId ?? "74",
+        repository_owner_id: input.github.ownerId ?? "65",
+        workflow: input.workflow.name ?? input.file,
+        job_workflow_ref: `${repository}/.github/workflows/${input.file}@${input.ref}`,
+        actor: "octocat",
+        actor_id: "12",
+        ...(environment !== undefined ? { environment } : {}),
+    };
 }
