@@ -2,7 +2,7 @@
 // config as Pulumi hands it to a program (`pulumi.runtime.allConfig()`: top-level values are
 // strings, lists and objects are JSON text) and either returns args or throws one
 // `EcrCiValidationError` listing every problem. Only `index.ts` reads the real config.
-import { EcrCiValidationError, KeyOf, Problems, show } from "./problems";
+import { EcrCiValidationError, KeyOf, Problems, isWithin, show } from "./problems";
 import type { Scalar, Shape } from "./shape";
 export type { Scalar, Shape } from "./shape";
 import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "./args";
@@ -199,8 +199,8 @@ export interface NamespaceSpec<T> {
     readonly namespace: string;
     /** Every key of the namespace and its shape. */
     readonly schema: Readonly<Record<string, Shape>>;
-    /** The component's semantic rules, naming fields with the `keyOf` given. */
-    readonly validate: (args: T, keyOf: KeyOf) => readonly string[];
+    /** The component's semantic rules: every problem goes into `problems` (keys made by `keyOf`). */
+    readonly validate: (args: T, keyOf: KeyOf, problems: Problems) => unknown;
     /** The first line of the error, e.g. `Invalid ecr-ci stack configuration`. */
     readonly subject: string;
 }
@@ -230,14 +230,15 @@ export function parseNamespace<T>(config: Readonly<Record<string, string>>, spec
             values[key] = value;
         }
     }
-    const typeProblems = problems.list.map((p) => p.split(/[ =]/, 1)[0]);
+    // A key whose value had the wrong type was dropped (or kept only in part): the semantic rules
+    // would only repeat that it is missing or wrong.
+    const mistyped = problems.items.map((p) => p.field);
     const args = values as unknown as T;
-    const semantic = spec.validate(args, keyOf).filter(
-        (message) => !typeProblems.some((key) => message.startsWith(`${key} `) || message.startsWith(`${key}.`) || message.startsWith(`${key}[`)),
-    );
-    const all = [...problems.list, ...semantic];
+    const semantic = new Problems(keyOf);
+    spec.validate(args, keyOf, semantic);
+    const all = [...problems.items, ...semantic.items.filter((p) => !mistyped.some((field) => isWithin(p.field, field)))];
     if (all.length > 0) {
-        throw new EcrCiValidationError(spec.subject, all);
+        throw new EcrCiValidationError(spec.subject, all.map((p) => p.message));
     }
     return args;
 }
