@@ -4,6 +4,8 @@ import assert from "assert/strict";
 import { Problems, isWithin } from "../components/contract/problems";
 import { parseStackConfig } from "../components/contract/parse";
 import { parseBootstrapConfig } from "../bootstrap/config";
+import type { FieldsOf, SchemaOf } from "../components/contract/shape";
+import type { Capability } from "../components/core/capabilities";
 
 /** Stack config as Pulumi hands it to the program: top-level values are text, structures are JSON. */
 function config(namespace: string, values: Record<string, unknown>): Record<string, string> {
@@ -92,5 +94,48 @@ describe("parse: rules are filtered by the field whose type was wrong, not by re
             `ecr-ci-bootstrap:github.owner is required: the GitHub user or organization that owns the repository (e.g. "acme")`,
         ]);
         assert.deepEqual(problemsOf(() => parseBootstrapConfig(config("ecr-ci-bootstrap", { github: { owner: "acme", repository: "infra", environments: ["prod"] }, repositoryNames: ["app-prod"] }))), []);
+    });
+});
+
+// The schema is tied to the args by the compiler: `npm test` type-checks this file, and every
+// `@ts-expect-error` below fails the type check if the line it marks ever compiles.
+interface Sample {
+    readonly name: string;
+    readonly enabled?: boolean;
+    readonly count?: number;
+    readonly ids?: string[];
+    readonly labels?: Record<string, string>;
+    readonly items?: { readonly key: string; readonly value?: number }[];
+    readonly nested?: { readonly inner: string };
+}
+const SAMPLE_SCHEMA = {
+    name: "string",
+    enabled: "boolean",
+    count: "integer",
+    ids: "string[]",
+    labels: "record",
+    items: { list: { key: "string", value: "integer" } },
+    nested: { flag: { inner: "string" } },
+} as const satisfies SchemaOf<Sample>;
+
+describe("config schema: tied to the args by the compiler", () => {
+    it("a schema with one shape per field compiles; missing, extra and mistyped keys do not", () => {
+        // @ts-expect-error: an args field without a shape
+        const missing: SchemaOf<Sample> = { ...SAMPLE_SCHEMA, count: undefined };
+        // @ts-expect-error: a shape without an args field
+        const extra = { ...SAMPLE_SCHEMA, other: "string" } as const satisfies SchemaOf<Sample>;
+        // @ts-expect-error: a boolean spelled as a string
+        const mistyped: SchemaOf<Sample> = { ...SAMPLE_SCHEMA, enabled: "string" };
+        // @ts-expect-error: a map spelled as an object
+        const notObject: SchemaOf<Sample> = { ...SAMPLE_SCHEMA, labels: { object: {} } };
+        // @ts-expect-error: a list of objects spelled as a list of strings
+        const notStrings: SchemaOf<Sample> = { ...SAMPLE_SCHEMA, items: "string[]" };
+        // @ts-expect-error: a nested field missing
+        const nestedMissing: SchemaOf<Sample> = { ...SAMPLE_SCHEMA, items: { list: { key: "string" } } };
+        // @ts-expect-error: a nested field spelled wrong
+        const nestedWrong: FieldsOf<{ readonly inner: string }> = { inner: "boolean" };
+        // @ts-expect-error: a capability's shape must spell its args field (previewRole is an object)
+        const capability: Capability<"previewRole", unknown>["shape"] = "string";
+        assert.deepEqual([missing, extra, mistyped, notObject, notStrings, nestedMissing, nestedWrong, capability].length, 8);
     });
 });

@@ -3,14 +3,20 @@
 // strings, lists and objects are JSON text) and either returns args or throws one
 // `EcrCiValidationError` listing every problem. Only `index.ts` reads the real config.
 import { EcrCiValidationError, KeyOf, Problems, isWithin, show } from "./problems";
-import type { Scalar, Shape } from "./shape";
+import type { FieldsOf, Scalar, SchemaOf, Shape } from "./shape";
 export type { Scalar, Shape } from "./shape";
-import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "./args";
+import { AuthMode, EcrCiEnvironmentArgs, GitHub, ImageTagMutability, Repository } from "./args";
 import { validateEnvironmentArgs } from "../core/validate";
+import { createRepositories } from "../core/capabilities/create-repositories";
+import { ecsDeploy } from "../core/capabilities/ecs-deploy";
+import { previewRole } from "../core/capabilities/preview-role";
+import { promotion } from "../core/capabilities/promotion";
+import { stateBackend } from "../core/capabilities/state-backend";
 
 export const CONFIG_NAMESPACE = "ecr-ci";
 
-const REPOSITORY_FIELDS: Record<string, Scalar> = {
+/** The fields of each `repositories` item. */
+export const REPOSITORY_FIELDS = {
     name: "string",
     imageTagMutability: "string",
     scanOnPush: "boolean",
@@ -19,10 +25,10 @@ const REPOSITORY_FIELDS: Record<string, Scalar> = {
     keepImages: "integer",
     forceDelete: "boolean",
     pullAccounts: "string[]",
-};
+} as const satisfies FieldsOf<Repository>;
 
 /** The fields of a `github` object (shared with the bootstrap config). */
-export const GITHUB_FIELDS: Record<string, Scalar> = {
+export const GITHUB_FIELDS = {
     owner: "string",
     repository: "string",
     branches: "string[]",
@@ -33,9 +39,13 @@ export const GITHUB_FIELDS: Record<string, Scalar> = {
     repositoryId: "id",
     enterpriseSlug: "string",
     jobWorkflowRef: "string",
-};
+} as const satisfies FieldsOf<GitHub>;
 
-/** Every key of the `ecr-ci:` namespace and its shape: the public config contract. */
+/**
+ * Every key of the `ecr-ci:` namespace and its shape: the public config contract. One entry per
+ * `EcrCiEnvironmentArgs` field, checked by the compiler; a capability's key uses the capability's
+ * own shape. The order is the order of the `known:` list in messages.
+ */
 export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
     environment: "string",
     repositories: { list: REPOSITORY_FIELDS },
@@ -47,13 +57,13 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
     iamPath: "string",
     permissionsBoundaryArn: "string",
     pgpKey: "string",
-    pullFrom: "string[]",
-    ecsDeploy: { object: { clusterArn: "string", services: "string[]", passRoleArns: "string[]" } },
-    createRepositories: { object: { namePrefix: "string", requiredTags: "record" } },
-    stateBackend: { object: { bucket: "string", prefix: "string", kmsKeyArn: "string" } },
-    previewRole: { flag: { maxSessionDurationSeconds: "integer" } },
+    [promotion.key]: promotion.shape,
+    [ecsDeploy.key]: ecsDeploy.shape,
+    [createRepositories.key]: createRepositories.shape,
+    [stateBackend.key]: stateBackend.shape,
+    [previewRole.key]: previewRole.shape,
     tags: "record",
-};
+} satisfies SchemaOf<EcrCiEnvironmentArgs>;
 
 
 const SCALAR_HINT: Record<Scalar, string> = {
