@@ -43,7 +43,7 @@ export interface Repository {
     readonly untaggedExpiryDays?: number;
     /**
      * Opt-in: keep only the newest N images (tagged or not), 1–10000. Off by default because it can
-     * delete a tagged image that is still deployed.
+     * delete a tagged image that is still deployed. @default none (no count limit)
      */
     readonly keepImages?: number;
     /** Let `pulumi destroy` delete the repository even if it still holds images. @default false */
@@ -71,10 +71,10 @@ export interface GitHub {
     readonly pullRequests?: boolean;
     /**
      * The owner's numeric ID. With `repositoryId`, every subject is also accepted in GitHub's
-     * immutable form `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`. Set both or neither.
+     * immutable form `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`. Set both or neither. @default none
      */
     readonly ownerId?: string;
-    /** The repository's numeric ID; see `ownerId`. */
+    /** The repository's numeric ID; see `ownerId`. @default none */
     readonly repositoryId?: string;
     /**
      * GitHub Enterprise Cloud "unique issuer" slug: the issuer becomes
@@ -124,18 +124,25 @@ export interface PreviewRole {
 
 /** Arguments of an `EcrCiEnvironment`: one environment (one stack) of one GitHub repository. */
 export interface EcrCiEnvironmentArgs {
-    /** The environment name, `[a-z0-9-]`, 1–32 characters, e.g. `dev`. Names and tags derive from it. */
+    /**
+     * The environment name, `[a-z0-9-]`, 1–32 characters, e.g. `dev`. The role, user and policies are
+     * named `ecr-ci-<environment>` and it is their `Environment` tag: use a name unique in the account.
+     */
     readonly environment: string;
     /** The environment's ECR repositories (at least one). */
     readonly repositories: Repository[];
     /**
      * Protect the repositories from `pulumi destroy` and from replacement (Pulumi `protect`).
      * @default true
+     * @projectDefault
      */
     readonly protect?: boolean;
-    /** The CI principal. @default AuthMode.Oidc */
+    /** The CI principal. @default AuthMode.Oidc @projectDefault */
     readonly authMode?: AuthMode;
-    /** The GitHub repository and the refs it may push from. Required when `authMode` is `oidc`. */
+    /**
+     * The GitHub repository and the refs it may push from (at least one subject). Required when
+     * `authMode` is `oidc`. @default none
+     */
     readonly github?: GitHub;
     /**
      * GitHub's OIDC provider: there is one per URL per account, owned by one stack (the bootstrap
@@ -146,11 +153,14 @@ export interface EcrCiEnvironmentArgs {
      * @default "create"
      */
     readonly oidcProvider?: Input<string | undefined>;
-    /** Maximum role session length in seconds, 3600–43200. @default 3600 */
+    /** Maximum role session length in seconds, 3600–43200. OIDC mode only. @default 3600 */
     readonly maxSessionDurationSeconds?: number;
     /** IAM path of the role or user, `/` or `/segment/.../`. @default "/" for the role, "/ci/" for the user */
     readonly iamPath?: string;
-    /** Permissions boundary (a managed policy ARN) for the role or user. @default none */
+    /**
+     * Permissions boundary (a managed policy ARN) for the role or user; required when the bootstrap's
+     * deployer role manages the stack (its `permissionsBoundaryArn` output). @default none
+     */
     readonly permissionsBoundaryArn?: string;
     /** `user` mode: encrypt the secret access key with this PGP key (`keybase:NAME` or base64). @default none */
     readonly pgpKey?: string;
@@ -168,7 +178,10 @@ export interface EcrCiEnvironmentArgs {
      * @default none
      */
     readonly previewRole?: PreviewRole;
-    /** Extra tags for every taggable resource (merged over `Environment` and `ManagedBy`). @default {} */
+    /**
+     * Extra tags for every taggable resource, beside the built-in `Environment` and `ManagedBy`, which
+     * they cannot replace (in any letter case). @default {}
+     */
     readonly tags?: Record<string, string>;
 }
 
@@ -181,9 +194,9 @@ export interface EcrCiDeployerArgs {
      */
     readonly github: GitHub;
     /**
-     * `create` to create GitHub's OIDC provider here (environments then pass this component's
-     * `oidcProviderArn` as `ecr-ci:oidcProvider`), or the ARN of the existing one, e.g. the one an
-     * environment stack created. @default "create"
+     * `create` to create GitHub's OIDC provider here, protected (environments then find it with
+     * `ecr-ci:oidcProvider: lookup`), or the ARN of the existing one, e.g. the one an environment
+     * stack created. @default "create"
      */
     readonly oidcProvider?: string;
     /** Names of the ECR repositories the environments manage (this account and region). @default [] */

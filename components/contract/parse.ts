@@ -2,15 +2,21 @@
 // config as Pulumi hands it to a program (`pulumi.runtime.allConfig()`: top-level values are
 // strings, lists and objects are JSON text) and either returns args or throws one
 // `EcrCiValidationError` listing every problem. Only `index.ts` reads the real config.
-import { EcrCiValidationError, KeyOf, Problems, show } from "./problems";
-import type { Scalar, Shape } from "./shape";
+import { EcrCiValidationError, KeyOf, Problems, isWithin, show } from "./problems";
+import type { FieldsOf, Scalar, SchemaOf, Shape } from "./shape";
 export type { Scalar, Shape } from "./shape";
-import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "./args";
+import { AuthMode, EcrCiEnvironmentArgs, GitHub, ImageTagMutability, Repository } from "./args";
 import { validateEnvironmentArgs } from "../core/validate";
+import { createRepositories } from "../core/capabilities/create-repositories";
+import { ecsDeploy } from "../core/capabilities/ecs-deploy";
+import { previewRole } from "../core/capabilities/preview-role";
+import { promotion } from "../core/capabilities/promotion";
+import { stateBackend } from "../core/capabilities/state-backend";
 
 export const CONFIG_NAMESPACE = "ecr-ci";
 
-const REPOSITORY_FIELDS: Record<string, Scalar> = {
+/** The fields of each `repositories` item. */
+export const REPOSITORY_FIELDS = {
     name: "string",
     imageTagMutability: "string",
     scanOnPush: "boolean",
@@ -19,10 +25,10 @@ const REPOSITORY_FIELDS: Record<string, Scalar> = {
     keepImages: "integer",
     forceDelete: "boolean",
     pullAccounts: "string[]",
-};
+} as const satisfies FieldsOf<Repository>;
 
 /** The fields of a `github` object (shared with the bootstrap config). */
-export const GITHUB_FIELDS: Record<string, Scalar> = {
+export const GITHUB_FIELDS = {
     owner: "string",
     repository: "string",
     branches: "string[]",
@@ -33,9 +39,13 @@ export const GITHUB_FIELDS: Record<string, Scalar> = {
     repositoryId: "id",
     enterpriseSlug: "string",
     jobWorkflowRef: "string",
-};
+} as const satisfies FieldsOf<GitHub>;
 
-/** Every key of the `ecr-ci:` namespace and its shape: the public config contract. */
+/**
+ * Every key of the `ecr-ci:` namespace and its shape: the public config contract. One entry per
+ * `EcrCiEnvironmentArgs` field, checked by the compiler; a capability's key uses the capability's
+ * own shape. The order is the order of the `known:` list in messages.
+ */
 export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
     environment: "string",
     repositories: { list: REPOSITORY_FIELDS },
@@ -47,13 +57,13 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
     iamPath: "string",
     permissionsBoundaryArn: "string",
     pgpKey: "string",
-    pullFrom: "string[]",
-    ecsDeploy: { object: { clusterArn: "string", services: "string[]", passRoleArns: "string[]" } },
-    createRepositories: { object: { namePrefix: "string", requiredTags: "record" } },
-    stateBackend: { object: { bucket: "string", prefix: "string", kmsKeyArn: "string" } },
-    previewRole: { flag: { maxSessionDurationSeconds: "integer" } },
+    [promotion.key]: promotion.shape,
+    [ecsDeploy.key]: ecsDeploy.shape,
+    [createRepositories.key]: createRepositories.shape,
+    [stateBackend.key]: stateBackend.shape,
+    [previewRole.key]: previewRole.shape,
     tags: "record",
-};
+} satisfies SchemaOf<EcrCiEnvironmentArgs>;
 
 
 const SCALAR_HINT: Record<Scalar, string> = {
@@ -199,8 +209,8 @@ export interface NamespaceSpec<T> {
     readonly namespace: string;
     /** Every key of the namespace and its shape. */
     readonly schema: Readonly<Record<string, Shape>>;
-    /** The component's semantic rules, naming fields with the `keyOf` given. */
-    readonly validate: (args: T, keyOf: KeyOf) => readonly string[];
+    /** The component's semantic rules: every problem goes into `problems` (keys made by `keyOf`). */
+    readonly validate: (args: T, keyOf: KeyOf, problems: Problems) => unknown;
     /** The first line of the error, e.g. `Invalid ecr-ci stack configuration`. */
     readonly subject: string;
 }
@@ -230,14 +240,15 @@ export function parseNamespace<T>(config: Readonly<Record<string, string>>, spec
             values[key] = value;
         }
     }
-    const typeProblems = problems.list.map((p) => p.split(/[ =]/, 1)[0]);
+    // A key whose value had the wrong type was dropped (or kept only in part): the semantic rules
+    // would only repeat that it is missing or wrong.
+    const mistyped = problems.items.map((p) => p.field);
     const args = values as unknown as T;
-    const semantic = spec.validate(args, keyOf).filter(
-        (message) => !typeProblems.some((key) => message.startsWith(`${key} `) || message.startsWith(`${key}.`) || message.startsWith(`${key}[`)),
-    );
-    const all = [...problems.list, ...semantic];
+    const semantic = new Problems(keyOf);
+    spec.validate(args, keyOf, semantic);
+    const all = [...problems.items, ...semantic.items.filter((p) => !mistyped.some((field) => isWithin(p.field, field)))];
     if (all.length > 0) {
-        throw new EcrCiValidationError(spec.subject, all);
+        throw new EcrCiValidationError(spec.subject, all.map((p) => p.message));
     }
     return args;
 }

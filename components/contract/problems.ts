@@ -15,33 +15,59 @@ export function show(value: unknown): string {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
+/** One problem: the args field it is about, the key as the user wrote it, and the whole message. */
+export interface Problem {
+    /** The field path in the args, e.g. `github.branches[0]`. */
+    readonly field: string;
+    /** The same field as the user wrote it, e.g. `ecr-ci:github.branches[0]`. */
+    readonly key: string;
+    /** The whole message, starting with `key`: `<key> = <value>: <what is allowed>`. */
+    readonly message: string;
+}
+
+/** Whether `field` is `parent` or lies inside it (`parent.x`, `parent[0]`). */
+export function isWithin(field: string, parent: string): boolean {
+    return field === parent || field.startsWith(`${parent}.`) || field.startsWith(`${parent}[`);
+}
+
 /** Every problem found in one input, reported together. */
 export class Problems {
-    private readonly items: string[] = [];
+    private readonly found: Problem[] = [];
 
     constructor(private readonly keyOf: KeyOf) {}
 
     /** `<key> = <value>: <what is allowed>` */
     invalid(field: string, value: unknown, allowed: string): void {
-        this.items.push(`${this.keyOf(field)} = ${show(value)}: ${allowed}`);
+        this.add(field, (key) => `${key} = ${show(value)}: ${allowed}`);
     }
 
     /** `<key> is required: <how to set it>` */
     missing(field: string, hint: string): void {
-        this.items.push(`${this.keyOf(field)} is required: ${hint}`);
+        this.add(field, (key) => `${key} is required: ${hint}`);
     }
 
     /** A free-form problem about `field`: `<key> <text>`. */
     other(field: string, text: string): void {
-        this.items.push(`${this.keyOf(field)} ${text}`);
+        this.add(field, (key) => `${key} ${text}`);
     }
 
     key(field: string): string {
         return this.keyOf(field);
     }
 
+    /** Every problem, as data. */
+    get items(): readonly Problem[] {
+        return this.found;
+    }
+
+    /** Every problem's message. */
     get list(): readonly string[] {
-        return this.items;
+        return this.found.map((p) => p.message);
+    }
+
+    private add(field: string, message: (key: string) => string): void {
+        const key = this.keyOf(field);
+        this.found.push({ field, key, message: message(key) });
     }
 }
 

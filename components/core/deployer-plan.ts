@@ -287,9 +287,8 @@ export function createsOidcProvider(args: EcrCiDeployerArgs): boolean {
     return args.oidcProvider === undefined || args.oidcProvider === OIDC_PROVIDER_CREATE;
 }
 
-/** Problems with `args`; empty when valid. `keyOf` names fields the way the caller wrote them. */
-export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = argsKey): readonly string[] {
-    const problems = new Problems(keyOf);
+/** Problems with `args`; empty when valid. `keyOf` names fields the way the caller wrote them; `problems` (if given) also holds them as data. */
+export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = argsKey, problems = new Problems(keyOf)): readonly string[] {
     const github = args.github;
     if (github === undefined || github === null) {
         problems.missing("github", `the repository whose infrastructure workflow deploys, and its protected branches or environments (e.g. { owner: "acme", repository: "app", environments: ["dev", "prod"] })`);

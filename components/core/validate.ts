@@ -144,9 +144,8 @@ export function validateOidcProvider(value: unknown, enterpriseSlug: string | un
     }
 }
 
-/** Problems with `args`; empty when valid. `keyOf` names fields the way the caller wrote them. */
-export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf = argsKey): readonly string[] {
-    const problems = new Problems(keyOf);
+/** Problems with `args`; empty when valid. `keyOf` names fields the way the caller wrote them; `problems` (if given) also holds them as data. */
+export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf = argsKey, problems = new Problems(keyOf)): readonly string[] {
     if (typeof args.environment !== "string" || args.environment === "") {
         problems.missing("environment", `the environment name, 1–32 characters from a-z, 0-9 and '-' (e.g. "dev")`);
     } else if (!ENVIRONMENT_RE.test(args.environment)) {

@@ -4,7 +4,7 @@
 import type { Unwrap } from "@pulumi/pulumi";
 import type { EcrCiEnvironmentArgs } from "../../contract/args";
 import type { Problems } from "../../contract/problems";
-import type { Shape } from "../../contract/shape";
+import type { Shape, ShapeFor } from "../../contract/shape";
 import type { AwsTarget } from "../aws";
 import type { PolicyStatement } from "../policy";
 import type { DeployerScope } from "../deployer-plan";
@@ -22,8 +22,8 @@ export interface PlanTarget extends AwsTarget {
 export interface Capability<K extends keyof EcrCiEnvironmentArgs, Scope> {
     /** The args field (and `ecr-ci:` config key) that turns the capability on. */
     readonly key: K;
-    /** Its config shape (how the stack config spells it). */
-    readonly shape: Shape;
+    /** Its config shape (how the stack config spells it), checked against the args field's type. */
+    readonly shape: 0 extends 1 & K ? Shape : ShapeFor<EcrCiEnvironmentArgs[K]>; // `Capability<any, S>` (K is any) accepts every shape
     /** Its rules: every problem with `value`, named from the field down. */
     validate(value: NonNullable<EcrCiEnvironmentArgs[K]>, args: EcrCiEnvironmentArgs, problems: Problems): void;
     /** The plain scope of a valid value in a target. */
