@@ -304,11 +304,12 @@ describe("EcrCiEnvironment: preview role and state backend", () => {
             `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev-preview`,
         ]);
         // The running stack's state only (mocks run project ecr-ci, stack test), never another stack's.
-        assert.deepEqual(doc.Statement.find((st) => st.Sid === "StateObjects")?.Resource, [
-            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json*",
-            "arn:aws:s3:::acme-state/infra/.pulumi/history/ecr-ci/test/*",
-            "arn:aws:s3:::acme-state/infra/.pulumi/backups/ecr-ci/test/*",
-            "arn:aws:s3:::acme-state/infra/.pulumi/locks/*/ecr-ci/test/*",
+        assert.deepEqual(doc.Statement.find((st) => st.Sid === "StateRead")?.Resource, [
+            "arn:aws:s3:::acme-state/infra/.pulumi/meta.yaml",
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json",
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json.gz",
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json.zst",
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.pulumi-tags",
         ]);
         const actions = doc.Statement.flatMap((st) => (st as unknown as { Action: string | string[] }).Action);
         assert.deepEqual(
@@ -327,7 +328,7 @@ describe("EcrCiEnvironment: preview role and state backend", () => {
         const doc = parse(mocks.ofType(T.policy).find((p) => p.name === "dev-ci")!.inputs.policy);
         assert.deepEqual(
             doc.Statement.map((st) => st.Sid),
-            ["EcrLogin", "PushPull", "StateList", "StateMeta", "StateObjects"],
+            ["EcrLogin", "PushPull", "StateList", "StateRead", "StateWrite", "StateDelete"],
         );
     });
 

@@ -222,7 +222,7 @@ export function buildDeployerPolicy(scope: DeployerScope): PolicyDocument {
         { Sid: "ManagedPolicies", Effect: "Allow", Action: [...POLICY_ACTIONS], Resource: list(policies) },
         { Sid: "GitHubOidcProvider", Effect: "Allow", Action: [...OIDC_PROVIDER_ACTIONS], Resource: scope.oidcProviderArn },
         { Sid: "Repositories", Effect: "Allow", Action: [...ECR_REPOSITORY_ACTIONS], Resource: list(managedRepositoryArns(scope)) },
-        ...(scope.stateBackend ? stateBackendStatements(scope.stateBackend, "readWrite") : []),
+        ...(scope.stateBackend ? stateBackendStatements(scope.stateBackend, "init") : []),
         {
             // Without this, a role could be stripped of its boundary and then granted anything.
             Sid: "DenyBoundaryRemoval",
