@@ -3,10 +3,14 @@
 // strings, lists and objects are JSON text) and either returns args or throws one
 // `EcrCiValidationError` listing every problem. Only `index.ts` reads the real config.
 import { EcrCiValidationError, KeyOf, Problems, show } from "./problems";
-import type { Scalar, Shape } from "./shape";
-export type { Scalar, Shape } from "./shape";
+import type { Field, Scalar, Shape } from "./shape";
+export type { Field, Scalar, Shape } from "./shape";
 import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "./args";
 import { validateEnvironmentArgs } from "../core/validate";
+import { createRepositories } from "../core/capabilities/create-repositories";
+import { ecsDeploy } from "../core/capabilities/ecs-deploy";
+import { previewRole } from "../core/capabilities/preview-role";
+import { stateBackend } from "../core/capabilities/state-backend";
 
 export const CONFIG_NAMESPACE = "ecr-ci";
 
@@ -48,10 +52,11 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
     permissionsBoundaryArn: "string",
     pgpKey: "string",
     pullFrom: "string[]",
-    ecsDeploy: { object: { clusterArn: "string", services: "string[]", passRoleArns: "string[]" } },
-    createRepositories: { object: { namePrefix: "string", requiredTags: "record" } },
-    stateBackend: { object: { bucket: "string", prefix: "string", kmsKeyArn: "string" } },
-    previewRole: { flag: { maxSessionDurationSeconds: "integer" } },
+    // The capabilities' own shapes (core/capabilities/): each config key is written once.
+    ecsDeploy: ecsDeploy.shape,
+    createRepositories: createRepositories.shape,
+    stateBackend: stateBackend.shape,
+    previewRole: previewRole.shape,
     tags: "record",
 };
 
@@ -121,7 +126,7 @@ function typed(problems: Problems, field: string, value: unknown, kind: Scalar):
     return undefined;
 }
 
-function typedObject(problems: Problems, field: string, value: unknown, fields: Readonly<Record<string, Scalar>>): unknown {
+function typedObject(problems: Problems, field: string, value: unknown, fields: Readonly<Record<string, Field>>): unknown {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
         problems.invalid(field, value, `use an object with ${Object.keys(fields).join(", ")}`);
         return undefined;
@@ -131,7 +136,8 @@ function typedObject(problems: Problems, field: string, value: unknown, fields: 
         if (!(name in fields)) {
             unknownField(problems, `${field}.${name}`, name, Object.keys(fields));
         } else if (inner !== null && inner !== undefined) {
-            const v = typed(problems, `${field}.${name}`, inner, fields[name]);
+            const kind = fields[name];
+            const v = typeof kind === "string" ? typed(problems, `${field}.${name}`, inner, kind) : typedObject(problems, `${field}.${name}`, inner, kind.object);
             if (v !== undefined) {
                 out[name] = v;
             }
