@@ -398,12 +398,20 @@ describe("deployer and boundary documents (pure)", () => {
                     Resource: repoArn("team-a/*"),
                 },
                 {
+                    Sid: "TagCreatedRepositories",
+                    Effect: "Allow",
+                    Action: "ecr:TagResource",
+                    Resource: repoArn("team-a/*"),
+                    Condition: { StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" } },
+                },
+                {
                     Sid: "PromotionPull",
                     Effect: "Allow",
                     Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
                     Resource: [repoArn("base/node"), "arn:aws:ecr:us-east-1:210987654321:repository/shared"],
                 },
                 { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
+                { Sid: "EcsTagOnRegister", Effect: "Allow", Action: "ecs:TagResource", Resource: "*", Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } } },
                 { Sid: "EcsServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/main/web` },
                 {
                     Sid: "EcsPassRole",

@@ -245,14 +245,27 @@ describe("EcrCiEnvironment: stability and options", () => {
         const doc = parse(only(mocks, T.policy).inputs.policy);
         assert.deepEqual(
             doc.Statement.map((s) => s.Sid),
-            ["EcrLogin", "PushPull", "PromotionPull", "EcsTaskDefinitions", "EcsServices", "EcsPassRole", "CreateTaggedRepository", "PushToCreatedRepositories"],
+            [
+                "EcrLogin",
+                "PushPull",
+                "PromotionPull",
+                "EcsTaskDefinitions",
+                "EcsTagOnRegister",
+                "EcsServices",
+                "EcsPassRole",
+                "CreateTaggedRepository",
+                "TagCreatedRepository",
+                "PushToCreatedRepositories",
+                "DescribeRepositoriesUnderPrefix",
+            ],
         );
         assert.deepEqual(doc.Statement[2].Resource, [
             "arn:aws:ecr:eu-west-1:123456789012:repository/app-dev",
             "arn:aws:ecr:us-east-1:210987654321:repository/base",
         ]);
-        assert.equal(doc.Statement[4].Resource, `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/main/web`);
-        assert.equal(doc.Statement[6].Resource, `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/team-a/*`);
+        const bySid = (sid: string) => doc.Statement.find((s) => s.Sid === sid)?.Resource;
+        assert.equal(bySid("EcsServices"), `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/main/web`);
+        assert.equal(bySid("CreateTaggedRepository"), `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/team-a/*`);
     });
 });
 

@@ -209,6 +209,59 @@ describe("tag-guarded creation never reaches managed repositories, whatever the 
     });
 });
 
+describe("ECS deploy: tags on a registered task definition (render v1.9.0 copies the live revision's, deploy v2.6.3 registers them)", () => {
+    const taskDefinition = `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/app:8`;
+    const policy = buildCiPolicy({
+        repositoryArns: [`arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-prod`],
+        ecsDeploy: { clusterArn: `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/main`, services: ["web"], passRoleArns: [] },
+    });
+    const register = { "aws:RequestTag/team": "a", "aws:TagKeys": ["team"] };
+    identityTable(policy, [
+        { name: "register a tagged task definition", action: "ecs:RegisterTaskDefinition", resource: taskDefinition, context: register, expected: "Allowed" },
+        { name: "tag it while registering", action: "ecs:TagResource", resource: taskDefinition, context: { ...register, "ecs:CreateAction": "RegisterTaskDefinition" }, expected: "Allowed" },
+        { name: "retag an existing task definition", action: "ecs:TagResource", resource: taskDefinition, context: register, expected: "ImplicitlyDenied" },
+        { name: "retag the service", action: "ecs:TagResource", resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/main/web`, context: register, expected: "ImplicitlyDenied" },
+        { name: "tag tasks it runs (RunTask is not granted)", action: "ecs:TagResource", resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task/main/0123`, context: { ...register, "ecs:CreateAction": "RunTask" }, expected: "ImplicitlyDenied" },
+        { name: "remove tags", action: "ecs:UntagResource", resource: taskDefinition, expected: "ImplicitlyDenied" },
+        { name: "pass any role (passRoleArns: [])", action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/app-task`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expected: "ImplicitlyDenied" },
+    ]);
+});
+
+describe("tag-guarded creation: tag-on-create, never a retag of a managed or guard-tagged repository; describe under the prefix", () => {
+    const repo = (name: string) => `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${name}`;
+    const policy = buildCiPolicy({
+        repositoryArns: [repo("app-dev")],
+        createRepositories: { repositoryArnPattern: repo("app-*"), requiredTags: { ManagedBy: "github-actions" } },
+    });
+    const guard = { "aws:RequestTag/ManagedBy": "github-actions", "aws:TagKeys": ["ManagedBy"] };
+    identityTable(policy, [
+        { name: "check whether app-new exists (seed 003)", action: "ecr:DescribeRepositories", resource: repo("app-new"), expected: "Allowed" },
+        { name: "describe a repository outside the prefix", action: "ecr:DescribeRepositories", resource: repo("payments"), expected: "ImplicitlyDenied" },
+        { name: "create app-new with the guard", action: "ecr:CreateRepository", resource: repo("app-new"), context: guard, expected: "Allowed" },
+        { name: "tag app-new on create (the example's reading: no resource tags yet)", action: "ecr:TagResource", resource: repo("app-new"), context: guard, expected: "Allowed" },
+        { name: "tag on create with an extra key", action: "ecr:TagResource", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "github-actions", "aws:RequestTag/x": "y", "aws:TagKeys": ["ManagedBy", "x"] }, expected: "ImplicitlyDenied" },
+        { name: "tag on create with another value", action: "ecr:TagResource", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "ecr-ci", "aws:TagKeys": ["ManagedBy"] }, expected: "ImplicitlyDenied" },
+        {
+            name: "retag prod's managed repository into the guard",
+            action: "ecr:TagResource",
+            resource: repo("app-prod"),
+            context: { ...guard, "aws:ResourceTag/ManagedBy": "ecr-ci", "aws:ResourceTag/Environment": "prod" },
+            expected: "ImplicitlyDenied",
+        },
+        {
+            name: "retag a repository another pipeline created with another guard value",
+            action: "ecr:TagResource",
+            resource: repo("app-other"),
+            context: { ...guard, "aws:ResourceTag/ManagedBy": "team-b" },
+            expected: "ImplicitlyDenied",
+        },
+        { name: "tag outside the prefix", action: "ecr:TagResource", resource: repo("payments"), context: guard, expected: "ImplicitlyDenied" },
+        // The residual the README states: an untagged repository under the prefix that ecr-ci does not manage.
+        { name: "tag an untagged foreign repository under the prefix (residual)", action: "ecr:TagResource", resource: repo("app-legacy"), context: guard, expected: "Allowed" },
+        { name: "untag anything", action: "ecr:UntagResource", resource: repo("app-new"), expected: "ImplicitlyDenied" },
+    ]);
+});
+
 describe("cross-account repository policy under an independent evaluator", () => {
     const policy = JSON.parse(crossAccountPullPolicy("aws", [OTHER]));
     const resource = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-prod`;

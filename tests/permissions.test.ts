@@ -50,7 +50,7 @@ describe("buildCiPolicy", () => {
         ]);
     });
 
-    it("ECS deploy: task definitions on *, services by ARN, PassRole only to ECS tasks", () => {
+    it("ECS deploy: task definitions on *, their tags only while registering, services by ARN, PassRole only to ECS tasks", () => {
         const doc = buildCiPolicy({
             repositoryArns: [REPO],
             ecsDeploy: {
@@ -65,6 +65,13 @@ describe("buildCiPolicy", () => {
                 Effect: "Allow",
                 Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
                 Resource: "*",
+            },
+            {
+                Sid: "EcsTagOnRegister",
+                Effect: "Allow",
+                Action: "ecs:TagResource",
+                Resource: "*",
+                Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
             },
             {
                 Sid: "EcsServices",
@@ -82,18 +89,18 @@ describe("buildCiPolicy", () => {
         ]);
     });
 
-    it("ECS deploy without passRoleArns has no PassRole statement", () => {
+    it("ECS deploy with passRoleArns: [] has no PassRole statement", () => {
         const doc = buildCiPolicy({
             repositoryArns: [REPO],
             ecsDeploy: { clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main", services: ["web"], passRoleArns: [] },
         });
         assert.deepEqual(
             doc.Statement.map((s) => s.Sid),
-            ["EcrLogin", "PushPull", "EcsTaskDefinitions", "EcsServices"],
+            ["EcrLogin", "PushPull", "EcsTaskDefinitions", "EcsTagOnRegister", "EcsServices"],
         );
     });
 
-    it("tag-guarded creation: request tags and TagKeys, never ResourceTag on CreateRepository", () => {
+    it("tag-guarded creation: request tags and TagKeys, never ResourceTag on CreateRepository; TagResource beside it, never on a managed or guard-tagged repository; describe under the prefix", () => {
         const pattern = "arn:aws:ecr:eu-west-1:123456789012:repository/team-a/*";
         const doc = buildCiPolicy({
             repositoryArns: [REPO],
@@ -111,6 +118,18 @@ describe("buildCiPolicy", () => {
                 },
             },
             {
+                Sid: "TagCreatedRepository",
+                Effect: "Allow",
+                Action: "ecr:TagResource",
+                Resource: pattern,
+                Condition: {
+                    StringEquals: { "aws:RequestTag/managed-by": "ci", "aws:RequestTag/team": "a" },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": ["managed-by", "team"] },
+                    StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" },
+                    Null: { "aws:ResourceTag/managed-by": "true", "aws:ResourceTag/team": "true" },
+                },
+            },
+            {
                 Sid: "PushToCreatedRepositories",
                 Effect: "Allow",
                 Action: PUSH,
@@ -120,6 +139,7 @@ describe("buildCiPolicy", () => {
                     StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" },
                 },
             },
+            { Sid: "DescribeRepositoriesUnderPrefix", Effect: "Allow", Action: "ecr:DescribeRepositories", Resource: pattern },
         ]);
     });
 

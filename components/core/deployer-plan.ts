@@ -33,6 +33,7 @@ import {
     DEPLOYER_NAME,
     ECR_CI_NAME_PREFIX,
     ENVIRONMENTS_PROJECT,
+    MANAGED_MARKER,
     MAX_SESSION_SECONDS,
     MIN_SESSION_SECONDS,
     OIDC_PROVIDER_CREATE,
@@ -255,6 +256,15 @@ export function buildBoundaryPolicy(scope: DeployerScope): PolicyDocument {
             Effect: "Allow",
             Action: sortedUnique([...ECR_PUSH_ACTIONS, ...ECR_READ_ACTIONS, "ecr:CreateRepository"]),
             Resource: list(managedRepositoryArns(scope)),
+        },
+        {
+            // Tag-on-create of tag-guarded creation (capabilities/create-repositories.ts): never
+            // on a repository ecr-ci manages, whatever an ecr-ci policy is rewritten to say.
+            Sid: "TagCreatedRepositories",
+            Effect: "Allow",
+            Action: "ecr:TagResource",
+            Resource: list(managedRepositoryArns(scope)),
+            Condition: { StringNotEquals: { [`aws:ResourceTag/${MANAGED_MARKER.key}`]: MANAGED_MARKER.value } },
         },
         ...CAPABILITIES.flatMap((capability) => capability.boundaryStatements?.(scope) ?? []),
     ]);
