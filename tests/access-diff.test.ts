@@ -66,7 +66,7 @@ const TABLE: readonly Row[] = [
     // release/* covers release/1.x: one gained pattern, nothing lost.
     { name: "widen-branch-pattern", before: BASE, after: github({ branches: ["main", "release/*"] }), newAccess: true, atoms: { [ROLE]: [1, 0] } },
     { name: "add-repository", before: BASE, after: { ...BASE, "ecr-ci:repositories": [{ name: "app" }, { name: "api" }] }, newAccess: true, atoms: { [ROLE]: [8, 0] } },
-    { name: "enable-ecs-deploy", before: BASE, after: { ...BASE, "ecr-ci:ecsDeploy": ECS }, newAccess: true, atoms: { [ROLE]: [5, 0] } },
+    { name: "enable-ecs-deploy", before: BASE, after: { ...BASE, "ecr-ci:ecsDeploy": ECS }, newAccess: true, atoms: { [ROLE]: [6, 0] } },
     {
         name: "add-service",
         before: { ...BASE, "ecr-ci:ecsDeploy": ECS },

@@ -255,7 +255,7 @@ describe("parseStackConfig: every problem reported together, key named, value ec
             name: "wildcard service name, wildcard prefix, reserved tag key",
             values: {
                 ...VALID,
-                ecsDeploy: { clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main", services: ["web-*"] },
+                ecsDeploy: { clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main", services: ["web-*"], passRoleArns: [] },
                 createRepositories: { namePrefix: "team*", requiredTags: { "aws:owner": "x" } },
                 tags: { "bad key!": "x" },
             },

@@ -202,6 +202,23 @@ const FULL_SCOPE: DeployerScope = deployerScope(
 );
 const IAM_WRITES = ["iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Remove*", "iam:Set*", "iam:Tag*", "iam:Untag*", "iam:Update*"];
 const BOUNDED = { ArnEquals: { "iam:PermissionsBoundary": BOUNDARY } };
+/** The deployer's state statements (stateBackendStatements "init") for the ecr-ci project under `base`, without KMS. */
+const STATE_INIT = (base: string) => {
+    const object = (k: string) => `arn:aws:s3:::acme-pulumi-state/${base}${k}`;
+    const keys = ["stacks/ecr-ci/*", "history/ecr-ci/*", "backups/ecr-ci/*", "locks/organization/ecr-ci/*", "journal/ecr-ci/*"];
+    return [
+        {
+            Sid: "StateList",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: "arn:aws:s3:::acme-pulumi-state",
+            Condition: { StringLike: { "s3:prefix": ["backups/ecr-ci/*", "history/ecr-ci/*", "journal/ecr-ci/*", "locks/organization/ecr-ci/*", "meta.yaml", "stacks/ecr-ci/*"].map((k) => `${base}${k}`) } },
+        },
+        { Sid: "StateListProjects", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-pulumi-state", Condition: { StringEquals: { "s3:delimiter": "/", "s3:prefix": `${base}stacks/` } } },
+        { Sid: "StateObjects", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], Resource: ["meta.yaml", ...keys].map(object) },
+        { Sid: "StateDelete", Effect: "Allow", Action: "s3:DeleteObject", Resource: keys.map(object) },
+    ];
+};
 
 describe("deployer and boundary documents (pure)", () => {
     it("the deployer policy of the example, whole", () => {
@@ -327,9 +344,7 @@ describe("deployer and boundary documents (pure)", () => {
                     ],
                     Resource: [repoArn("app-dev"), repoArn("app-prod")],
                 },
-                { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-pulumi-state", Condition: { StringLike: { "s3:prefix": ["ecr-ci/.pulumi/backups/ecr-ci/*", "ecr-ci/.pulumi/history/ecr-ci/*", "ecr-ci/.pulumi/locks/*/ecr-ci/*", "ecr-ci/.pulumi/stacks/ecr-ci/*"] } } },
-                { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/meta.yaml" },
-                { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/stacks/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/history/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/backups/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/ecr-ci/.pulumi/locks/*/ecr-ci/*"] },
+                ...STATE_INIT("ecr-ci/.pulumi/"),
                 { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], Resource: "*" },
                 { Sid: "DenyBootstrapChanges", Effect: "Deny", Action: IAM_WRITES, Resource: [PROVIDER, BOUNDARY, DEPLOYER_POLICY, DEPLOYER_ROLE] },
                 {
@@ -377,12 +392,20 @@ describe("deployer and boundary documents (pure)", () => {
                     Resource: repoArn("team-a/*"),
                 },
                 {
+                    Sid: "TagCreatedRepositories",
+                    Effect: "Allow",
+                    Action: "ecr:TagResource",
+                    Resource: repoArn("team-a/*"),
+                    Condition: { StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" } },
+                },
+                {
                     Sid: "PromotionPull",
                     Effect: "Allow",
                     Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
                     Resource: [repoArn("base/node"), "arn:aws:ecr:us-east-1:210987654321:repository/shared"],
                 },
                 { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
+                { Sid: "EcsTagOnRegister", Effect: "Allow", Action: "ecs:TagResource", Resource: "*", Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } } },
                 { Sid: "EcsServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/main/web` },
                 {
                     Sid: "EcsPassRole",
@@ -410,13 +433,30 @@ describe("deployer and boundary documents (pure)", () => {
                     ],
                     Resource: [PROVIDER, iamArn("policy/ecr/ecr-ci-*"), iamArn("role/ecr/ecr-ci-*"), iamArn("user/ecr/ecr-ci-*")],
                 },
-                { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-pulumi-state", Condition: { StringLike: { "s3:prefix": [".pulumi/backups/ecr-ci/*", ".pulumi/history/ecr-ci/*", ".pulumi/locks/*/ecr-ci/*", ".pulumi/stacks/ecr-ci/*"] } } },
-                { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-pulumi-state/.pulumi/meta.yaml" },
-                { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::acme-pulumi-state/.pulumi/stacks/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/.pulumi/history/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/.pulumi/backups/ecr-ci/*", "arn:aws:s3:::acme-pulumi-state/.pulumi/locks/*/ecr-ci/*"] },
+                {
+                    Sid: "StateList",
+                    Effect: "Allow",
+                    Action: "s3:ListBucket",
+                    Resource: "arn:aws:s3:::acme-pulumi-state",
+                    Condition: { StringLike: { "s3:prefix": [".pulumi/history/ecr-ci/*", ".pulumi/journal/ecr-ci/*", ".pulumi/locks/organization/ecr-ci/*", ".pulumi/stacks/ecr-ci/*"] } },
+                },
+                {
+                    Sid: "StateRead",
+                    Effect: "Allow",
+                    Action: "s3:GetObject",
+                    Resource: ["meta.yaml", "stacks/ecr-ci/*", "history/ecr-ci/*", "locks/organization/ecr-ci/*", "journal/ecr-ci/*"].map((k) => `arn:aws:s3:::acme-pulumi-state/.pulumi/${k}`),
+                },
+                {
+                    Sid: "StateWrite",
+                    Effect: "Allow",
+                    Action: ["s3:AbortMultipartUpload", "s3:PutObject"],
+                    Resource: ["stacks/ecr-ci/*", "history/ecr-ci/*", "backups/ecr-ci/*", "locks/organization/ecr-ci/*", "journal/ecr-ci/*"].map((k) => `arn:aws:s3:::acme-pulumi-state/.pulumi/${k}`),
+                },
+                { Sid: "StateDelete", Effect: "Allow", Action: "s3:DeleteObject", Resource: ["locks/organization/ecr-ci/*", "journal/ecr-ci/*"].map((k) => `arn:aws:s3:::acme-pulumi-state/.pulumi/${k}`) },
                 {
                     Sid: "StateSecretsKey",
                     Effect: "Allow",
-                    Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                    Action: "kms:Decrypt",
                     Resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
                 },
             ],
@@ -1107,7 +1147,8 @@ describe("preview role under an independent evaluator: reads state and its envir
         { name: "read its stack's state", action: "s3:GetObject", resource: STATE_OBJECT("stacks/ecr-ci/dev+preview+state.json"), expected: "Allowed" },
         { name: "read another stack's state", action: "s3:GetObject", resource: STATE_OBJECT("stacks/ecr-ci/prod.json"), expected: "ImplicitlyDenied" },
         { name: "read another stack's history", action: "s3:GetObject", resource: STATE_OBJECT("history/ecr-ci/prod/prod-1.checkpoint.json"), expected: "ImplicitlyDenied" },
-        { name: "list the backend's stacks", action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": "ecr-ci/.pulumi/stacks/ecr-ci/" }, expected: "Allowed" },
+        { name: "list its checkpoint variants", action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": "ecr-ci/.pulumi/stacks/ecr-ci/dev+preview+state.json", "s3:delimiter": "/" }, expected: "Allowed" },
+        { name: "list the backend's stacks", action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": "ecr-ci/.pulumi/stacks/ecr-ci/" }, expected: "ImplicitlyDenied" },
         { name: "describe its repository", action: "ecr:DescribeRepositories", resource: repoArn("app-dev"), expected: "Allowed" },
         { name: "read its role", action: "iam:GetRole", resource: iamArn("role/ecr-ci-dev"), expected: "Allowed" },
         { name: "read its own role", action: "iam:GetRole", resource: previewRole, expected: "Allowed" },

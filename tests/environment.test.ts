@@ -245,14 +245,27 @@ describe("EcrCiEnvironment: stability and options", () => {
         const doc = parse(only(mocks, T.policy).inputs.policy);
         assert.deepEqual(
             doc.Statement.map((s) => s.Sid),
-            ["EcrLogin", "PushPull", "PromotionPull", "EcsTaskDefinitions", "EcsServices", "EcsPassRole", "CreateTaggedRepository", "PushToCreatedRepositories"],
+            [
+                "EcrLogin",
+                "PushPull",
+                "PromotionPull",
+                "EcsTaskDefinitions",
+                "EcsTagOnRegister",
+                "EcsServices",
+                "EcsPassRole",
+                "CreateTaggedRepository",
+                "TagCreatedRepository",
+                "PushToCreatedRepositories",
+                "DescribeRepositoriesUnderPrefix",
+            ],
         );
         assert.deepEqual(doc.Statement[2].Resource, [
             "arn:aws:ecr:eu-west-1:123456789012:repository/app-dev",
             "arn:aws:ecr:us-east-1:210987654321:repository/base",
         ]);
-        assert.equal(doc.Statement[4].Resource, `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/main/web`);
-        assert.equal(doc.Statement[6].Resource, `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/team-a/*`);
+        const bySid = (sid: string) => doc.Statement.find((s) => s.Sid === sid)?.Resource;
+        assert.equal(bySid("EcsServices"), `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/main/web`);
+        assert.equal(bySid("CreateTaggedRepository"), `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/team-a/*`);
     });
 });
 
@@ -304,11 +317,12 @@ describe("EcrCiEnvironment: preview role and state backend", () => {
             `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev-preview`,
         ]);
         // The running stack's state only (mocks run project ecr-ci, stack test), never another stack's.
-        assert.deepEqual(doc.Statement.find((st) => st.Sid === "StateObjects")?.Resource, [
-            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json*",
-            "arn:aws:s3:::acme-state/infra/.pulumi/history/ecr-ci/test/*",
-            "arn:aws:s3:::acme-state/infra/.pulumi/backups/ecr-ci/test/*",
-            "arn:aws:s3:::acme-state/infra/.pulumi/locks/*/ecr-ci/test/*",
+        assert.deepEqual(doc.Statement.find((st) => st.Sid === "StateRead")?.Resource, [
+            "arn:aws:s3:::acme-state/infra/.pulumi/meta.yaml",
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json",
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json.gz",
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.json.zst",
+            "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/test.pulumi-tags",
         ]);
         const actions = doc.Statement.flatMap((st) => (st as unknown as { Action: string | string[] }).Action);
         assert.deepEqual(
@@ -327,7 +341,7 @@ describe("EcrCiEnvironment: preview role and state backend", () => {
         const doc = parse(mocks.ofType(T.policy).find((p) => p.name === "dev-ci")!.inputs.policy);
         assert.deepEqual(
             doc.Statement.map((st) => st.Sid),
-            ["EcrLogin", "PushPull", "StateList", "StateMeta", "StateObjects"],
+            ["EcrLogin", "PushPull", "StateList", "StateRead", "StateWrite", "StateDelete"],
         );
     });
 

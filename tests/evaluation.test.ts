@@ -3,9 +3,9 @@
 // allowed and denied rows, so no table can pass because everything is denied.
 import assert from "assert/strict";
 import { crossAccountPullPolicy } from "../components/core/capabilities/cross-account-pull";
-import { stateBackendScope } from "../components/core/capabilities/state-backend";
+import { stateBackendScope, stateBackendStatements } from "../components/core/capabilities/state-backend";
 import { buildTrustPolicy } from "../components/core/github";
-import { buildCiPolicy } from "../components/core/permissions";
+import { buildCiPolicy, buildPreviewPolicy } from "../components/core/permissions";
 import type { GitHub } from "../components/contract/args";
 import { Decision, evaluateIdentity, evaluateResourcePolicy, evaluateTrust } from "./support/iam-eval";
 
@@ -209,6 +209,59 @@ describe("tag-guarded creation never reaches managed repositories, whatever the 
     });
 });
 
+describe("ECS deploy: tags on a registered task definition (render v1.9.0 copies the live revision's, deploy v2.6.3 registers them)", () => {
+    const taskDefinition = `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/app:8`;
+    const policy = buildCiPolicy({
+        repositoryArns: [`arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-prod`],
+        ecsDeploy: { clusterArn: `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/main`, services: ["web"], passRoleArns: [] },
+    });
+    const register = { "aws:RequestTag/team": "a", "aws:TagKeys": ["team"] };
+    identityTable(policy, [
+        { name: "register a tagged task definition", action: "ecs:RegisterTaskDefinition", resource: taskDefinition, context: register, expected: "Allowed" },
+        { name: "tag it while registering", action: "ecs:TagResource", resource: taskDefinition, context: { ...register, "ecs:CreateAction": "RegisterTaskDefinition" }, expected: "Allowed" },
+        { name: "retag an existing task definition", action: "ecs:TagResource", resource: taskDefinition, context: register, expected: "ImplicitlyDenied" },
+        { name: "retag the service", action: "ecs:TagResource", resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/main/web`, context: register, expected: "ImplicitlyDenied" },
+        { name: "tag tasks it runs (RunTask is not granted)", action: "ecs:TagResource", resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task/main/0123`, context: { ...register, "ecs:CreateAction": "RunTask" }, expected: "ImplicitlyDenied" },
+        { name: "remove tags", action: "ecs:UntagResource", resource: taskDefinition, expected: "ImplicitlyDenied" },
+        { name: "pass any role (passRoleArns: [])", action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/app-task`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expected: "ImplicitlyDenied" },
+    ]);
+});
+
+describe("tag-guarded creation: tag-on-create, never a retag of a managed or guard-tagged repository; describe under the prefix", () => {
+    const repo = (name: string) => `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${name}`;
+    const policy = buildCiPolicy({
+        repositoryArns: [repo("app-dev")],
+        createRepositories: { repositoryArnPattern: repo("app-*"), requiredTags: { ManagedBy: "github-actions" } },
+    });
+    const guard = { "aws:RequestTag/ManagedBy": "github-actions", "aws:TagKeys": ["ManagedBy"] };
+    identityTable(policy, [
+        { name: "check whether app-new exists (seed 003)", action: "ecr:DescribeRepositories", resource: repo("app-new"), expected: "Allowed" },
+        { name: "describe a repository outside the prefix", action: "ecr:DescribeRepositories", resource: repo("payments"), expected: "ImplicitlyDenied" },
+        { name: "create app-new with the guard", action: "ecr:CreateRepository", resource: repo("app-new"), context: guard, expected: "Allowed" },
+        { name: "tag app-new on create (the example's reading: no resource tags yet)", action: "ecr:TagResource", resource: repo("app-new"), context: guard, expected: "Allowed" },
+        { name: "tag on create with an extra key", action: "ecr:TagResource", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "github-actions", "aws:RequestTag/x": "y", "aws:TagKeys": ["ManagedBy", "x"] }, expected: "ImplicitlyDenied" },
+        { name: "tag on create with another value", action: "ecr:TagResource", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "ecr-ci", "aws:TagKeys": ["ManagedBy"] }, expected: "ImplicitlyDenied" },
+        {
+            name: "retag prod's managed repository into the guard",
+            action: "ecr:TagResource",
+            resource: repo("app-prod"),
+            context: { ...guard, "aws:ResourceTag/ManagedBy": "ecr-ci", "aws:ResourceTag/Environment": "prod" },
+            expected: "ImplicitlyDenied",
+        },
+        {
+            name: "retag a repository another pipeline created with another guard value",
+            action: "ecr:TagResource",
+            resource: repo("app-other"),
+            context: { ...guard, "aws:ResourceTag/ManagedBy": "team-b" },
+            expected: "ImplicitlyDenied",
+        },
+        { name: "tag outside the prefix", action: "ecr:TagResource", resource: repo("payments"), context: guard, expected: "ImplicitlyDenied" },
+        // The residual the README states: an untagged repository under the prefix that ecr-ci does not manage.
+        { name: "tag an untagged foreign repository under the prefix (residual)", action: "ecr:TagResource", resource: repo("app-legacy"), context: guard, expected: "Allowed" },
+        { name: "untag anything", action: "ecr:UntagResource", resource: repo("app-new"), expected: "ImplicitlyDenied" },
+    ]);
+});
+
 describe("cross-account repository policy under an independent evaluator", () => {
     const policy = JSON.parse(crossAccountPullPolicy("aws", [OTHER]));
     const resource = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-prod`;
@@ -230,23 +283,89 @@ describe("cross-account repository policy under an independent evaluator", () =>
     }
 });
 
-describe("state backend access under an independent evaluator: this stack only", () => {
+describe("state backend access under an independent evaluator (pulumi/pulumi pkg/backend/diy at v3.259.0)", () => {
     const bucket = "arn:aws:s3:::acme-state";
-    const policy = buildCiPolicy({
-        repositoryArns: [`arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-dev`],
-        stateBackend: stateBackendScope("aws", { bucket: "acme-state", prefix: "infra" }, "ecr-ci", "dev"),
+    const key = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/k1`;
+    const backend = { bucket: "acme-state", prefix: "infra", kmsKeyArn: key };
+    const object = (k: string) => `${bucket}/infra/.pulumi/${k}`;
+    /** A listing as the CLI sends it: the prefix, and delimiter `/` (state.go, lock.go, store.go). */
+    const listing = (prefix: string) => ({ "s3:prefix": `infra/.pulumi/${prefix}`, "s3:delimiter": "/" });
+    /** S3's not-found check for a missing key: ListBucket with the key as `s3:prefix`, no delimiter (ceph/ceph#68577). */
+    const notFoundCheck = (k: string) => ({ "s3:prefix": `infra/.pulumi/${k}` });
+    const repository = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-dev`;
+    // No kms:* rows: the evaluator (rightly) also requires a key policy, which these tables do not
+    // model, so every KMS request is denied whatever the identity policy says. The KMS actions are
+    // asserted in the whole documents (tests/permissions.test.ts).
+
+    describe("the CI principal with stateBackend: pulumi up of its own stack (dev)", () => {
+        identityTable(buildCiPolicy({ repositoryArns: [repository], stateBackend: stateBackendScope("aws", backend, "ecr-ci", "dev") }), [
+            { name: "read the backend's layout", action: "s3:GetObject", resource: object("meta.yaml"), expected: "Allowed" },
+            { name: "list its checkpoint variants (stackPath)", action: "s3:ListBucket", resource: bucket, context: listing("stacks/ecr-ci/dev.json"), expected: "Allowed" },
+            { name: "read its checkpoint", action: "s3:GetObject", resource: object("stacks/ecr-ci/dev.json"), expected: "Allowed" },
+            { name: "read its zstd checkpoint", action: "s3:GetObject", resource: object("stacks/ecr-ci/dev.json.zst"), expected: "Allowed" },
+            { name: "write its gzip checkpoint", action: "s3:PutObject", resource: object("stacks/ecr-ci/dev.json.gz"), expected: "Allowed" },
+            { name: "write its zstd checkpoint", action: "s3:PutObject", resource: object("stacks/ecr-ci/dev.json.zst"), expected: "Allowed" },
+            { name: "copy its checkpoint to .bak", action: "s3:PutObject", resource: object("stacks/ecr-ci/dev.json.bak"), expected: "Allowed" },
+            { name: "abort a multipart upload of its checkpoint", action: "s3:AbortMultipartUpload", resource: object("stacks/ecr-ci/dev.json"), expected: "Allowed" },
+            { name: "read its tags file", action: "s3:GetObject", resource: object("stacks/ecr-ci/dev.pulumi-tags"), expected: "Allowed" },
+            { name: "a missing tags file answers 404, not 403", action: "s3:ListBucket", resource: bucket, context: notFoundCheck("stacks/ecr-ci/dev.pulumi-tags"), expected: "Allowed" },
+            { name: "write its tags file (the issue's reading)", action: "s3:PutObject", resource: object("stacks/ecr-ci/dev.pulumi-tags"), expected: "Allowed" },
+            { name: "list its locks", action: "s3:ListBucket", resource: bucket, context: listing("locks/organization/ecr-ci/dev/"), expected: "Allowed" },
+            { name: "take its lock", action: "s3:PutObject", resource: object("locks/organization/ecr-ci/dev/0b1c.json"), expected: "Allowed" },
+            { name: "release its lock", action: "s3:DeleteObject", resource: object("locks/organization/ecr-ci/dev/0b1c.json"), expected: "Allowed" },
+            { name: "write its history entry", action: "s3:PutObject", resource: object("history/ecr-ci/dev/dev-1723.history.json"), expected: "Allowed" },
+            { name: "list its history (stack history)", action: "s3:ListBucket", resource: bucket, context: listing("history/ecr-ci/dev/"), expected: "Allowed" },
+            { name: "read its newest history entry", action: "s3:GetObject", resource: object("history/ecr-ci/dev/dev-1723.history.json"), expected: "Allowed" },
+            { name: "write its backup", action: "s3:PutObject", resource: object("backups/ecr-ci/dev/dev.1723.json"), expected: "Allowed" },
+            { name: "write its journal (the issue's reading)", action: "s3:PutObject", resource: object("journal/ecr-ci/dev/0000000001.journal.json"), expected: "Allowed" },
+            { name: "rewrite the backend's layout", action: "s3:PutObject", resource: object("meta.yaml"), expected: "ImplicitlyDenied" },
+            { name: "delete its checkpoint", action: "s3:DeleteObject", resource: object("stacks/ecr-ci/dev.json"), expected: "ImplicitlyDenied" },
+            { name: "read prod's checkpoint (secrets)", action: "s3:GetObject", resource: object("stacks/ecr-ci/prod.json"), expected: "ImplicitlyDenied" },
+            { name: "rewrite prod's checkpoint", action: "s3:PutObject", resource: object("stacks/ecr-ci/prod.json"), expected: "ImplicitlyDenied" },
+            { name: "rewrite prod's tags file", action: "s3:PutObject", resource: object("stacks/ecr-ci/prod.pulumi-tags"), expected: "ImplicitlyDenied" },
+            { name: "read the checkpoint of a stack named dev.json-x", action: "s3:GetObject", resource: object("stacks/ecr-ci/dev.json-x.json"), expected: "ImplicitlyDenied" },
+            { name: "rewrite the checkpoint of a stack named dev.json-x", action: "s3:PutObject", resource: object("stacks/ecr-ci/dev.json-x.json"), expected: "ImplicitlyDenied" },
+            { name: "delete prod's lock", action: "s3:DeleteObject", resource: object("locks/organization/ecr-ci/prod/0b1c.json"), expected: "ImplicitlyDenied" },
+            { name: "list prod's history", action: "s3:ListBucket", resource: bucket, context: listing("history/ecr-ci/prod/"), expected: "ImplicitlyDenied" },
+            { name: "list every stack of the project", action: "s3:ListBucket", resource: bucket, context: listing("stacks/ecr-ci/"), expected: "ImplicitlyDenied" },
+            { name: "write prod's journal", action: "s3:PutObject", resource: object("journal/ecr-ci/prod/manifest.json"), expected: "ImplicitlyDenied" },
+            { name: "read another project's stack", action: "s3:GetObject", resource: object("stacks/payments/dev.json"), expected: "ImplicitlyDenied" },
+        ]);
     });
-    const rows: IdentityRow[] = [
-        { name: "write its checkpoint", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/stacks/ecr-ci/dev.json`, expected: "Allowed" },
-        { name: "take its update lock", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/locks/organization/ecr-ci/dev/0b1c.json`, expected: "Allowed" },
-        { name: "read the backend's layout", action: "s3:GetObject", resource: `${bucket}/infra/.pulumi/meta.yaml`, expected: "Allowed" },
-        { name: "list its history", action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "infra/.pulumi/history/ecr-ci/dev/" }, expected: "Allowed" },
-        { name: "read prod's checkpoint (secrets)", action: "s3:GetObject", resource: `${bucket}/infra/.pulumi/stacks/ecr-ci/prod.json`, expected: "ImplicitlyDenied" },
-        { name: "rewrite prod's checkpoint", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/stacks/ecr-ci/prod.json`, expected: "ImplicitlyDenied" },
-        { name: "delete prod's lock", action: "s3:DeleteObject", resource: `${bucket}/infra/.pulumi/locks/organization/ecr-ci/prod/0b1c.json`, expected: "ImplicitlyDenied" },
-        { name: "rewrite the backend's layout", action: "s3:PutObject", resource: `${bucket}/infra/.pulumi/meta.yaml`, expected: "ImplicitlyDenied" },
-        { name: "list prod's history", action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "infra/.pulumi/history/ecr-ci/prod/" }, expected: "ImplicitlyDenied" },
-        { name: "read another project's stack", action: "s3:GetObject", resource: `${bucket}/infra/.pulumi/stacks/payments/dev.json`, expected: "ImplicitlyDenied" },
-    ];
-    identityTable(policy, rows);
+
+    describe("the preview role: pulumi preview and stack output of its own stack, read-only", () => {
+        identityTable(
+            buildPreviewPolicy({ repositoryArns: [repository], iamArns: [`arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev`], stateBackend: stateBackendScope("aws", backend, "ecr-ci", "dev") }),
+            [
+                { name: "read the backend's layout", action: "s3:GetObject", resource: object("meta.yaml"), expected: "Allowed" },
+                { name: "list its checkpoint variants", action: "s3:ListBucket", resource: bucket, context: listing("stacks/ecr-ci/dev.json"), expected: "Allowed" },
+                { name: "read its checkpoint", action: "s3:GetObject", resource: object("stacks/ecr-ci/dev.json"), expected: "Allowed" },
+                { name: "read its zstd checkpoint", action: "s3:GetObject", resource: object("stacks/ecr-ci/dev.json.zst"), expected: "Allowed" },
+                { name: "read its tags file", action: "s3:GetObject", resource: object("stacks/ecr-ci/dev.pulumi-tags"), expected: "Allowed" },
+                { name: "a missing tags file answers 404, not 403", action: "s3:ListBucket", resource: bucket, context: notFoundCheck("stacks/ecr-ci/dev.pulumi-tags"), expected: "Allowed" },
+                { name: "write its checkpoint", action: "s3:PutObject", resource: object("stacks/ecr-ci/dev.json"), expected: "ImplicitlyDenied" },
+                { name: "write its tags file", action: "s3:PutObject", resource: object("stacks/ecr-ci/dev.pulumi-tags"), expected: "ImplicitlyDenied" },
+                { name: "take its lock", action: "s3:PutObject", resource: object("locks/organization/ecr-ci/dev/0b1c.json"), expected: "ImplicitlyDenied" },
+                { name: "rewrite the backend's layout", action: "s3:PutObject", resource: object("meta.yaml"), expected: "ImplicitlyDenied" },
+                { name: "read its history (not needed for a preview)", action: "s3:GetObject", resource: object("history/ecr-ci/dev/dev-1.checkpoint.json"), expected: "ImplicitlyDenied" },
+                { name: "read prod's checkpoint", action: "s3:GetObject", resource: object("stacks/ecr-ci/prod.json"), expected: "ImplicitlyDenied" },
+                { name: "list every stack of the project", action: "s3:ListBucket", resource: bucket, context: listing("stacks/ecr-ci/"), expected: "ImplicitlyDenied" },
+            ],
+        );
+    });
+
+    describe("the deployer: every stack of the project, stack init and the first login", () => {
+        identityTable({ Version: "2012-10-17", Statement: stateBackendStatements(stateBackendScope("aws", backend, "ecr-ci"), "init") }, [
+            { name: "a missing meta.yaml answers 404 (fresh bucket)", action: "s3:ListBucket", resource: bucket, context: notFoundCheck("meta.yaml"), expected: "Allowed" },
+            { name: "probe for a legacy layout (fresh bucket)", action: "s3:ListBucket", resource: bucket, context: listing("stacks/"), expected: "Allowed" },
+            { name: "write meta.yaml on the first login", action: "s3:PutObject", resource: object("meta.yaml"), expected: "Allowed" },
+            { name: "a missing checkpoint answers 404 (stack select → init)", action: "s3:ListBucket", resource: bucket, context: notFoundCheck("stacks/ecr-ci/prod.json"), expected: "Allowed" },
+            { name: "create prod's checkpoint", action: "s3:PutObject", resource: object("stacks/ecr-ci/prod.json"), expected: "Allowed" },
+            { name: "remove a stack's history (stack rm)", action: "s3:DeleteObject", resource: object("history/ecr-ci/prod/prod-1.history.json"), expected: "Allowed" },
+            { name: "list every stack of every project", action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "infra/.pulumi/stacks/" }, expected: "ImplicitlyDenied" },
+            { name: "read another project's stack", action: "s3:GetObject", resource: object("stacks/payments/prod.json"), expected: "ImplicitlyDenied" },
+            { name: "delete meta.yaml", action: "s3:DeleteObject", resource: object("meta.yaml"), expected: "ImplicitlyDenied" },
+            { name: "write outside the prefix", action: "s3:PutObject", resource: `${bucket}/platform/.pulumi/meta.yaml`, expected: "ImplicitlyDenied" },
+        ]);
+    });
 });

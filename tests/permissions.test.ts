@@ -1,6 +1,6 @@
 import assert from "assert/strict";
 import { ecsServiceArns } from "../components/core/capabilities/ecs-deploy";
-import { stateBackendScope, stateObjectKeys } from "../components/core/capabilities/state-backend";
+import { stateBackendScope, stateBackendStatements, stateLayout } from "../components/core/capabilities/state-backend";
 import { ECR_PUSH_ACTIONS } from "../components/core/ecr-actions";
 import { buildCiPolicy, buildPreviewPolicy } from "../components/core/permissions";
 
@@ -50,7 +50,7 @@ describe("buildCiPolicy", () => {
         ]);
     });
 
-    it("ECS deploy: task definitions on *, services by ARN, PassRole only to ECS tasks", () => {
+    it("ECS deploy: task definitions on *, their tags only while registering, services by ARN, PassRole only to ECS tasks", () => {
         const doc = buildCiPolicy({
             repositoryArns: [REPO],
             ecsDeploy: {
@@ -65,6 +65,13 @@ describe("buildCiPolicy", () => {
                 Effect: "Allow",
                 Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
                 Resource: "*",
+            },
+            {
+                Sid: "EcsTagOnRegister",
+                Effect: "Allow",
+                Action: "ecs:TagResource",
+                Resource: "*",
+                Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
             },
             {
                 Sid: "EcsServices",
@@ -82,18 +89,18 @@ describe("buildCiPolicy", () => {
         ]);
     });
 
-    it("ECS deploy without passRoleArns has no PassRole statement", () => {
+    it("ECS deploy with passRoleArns: [] has no PassRole statement", () => {
         const doc = buildCiPolicy({
             repositoryArns: [REPO],
             ecsDeploy: { clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main", services: ["web"], passRoleArns: [] },
         });
         assert.deepEqual(
             doc.Statement.map((s) => s.Sid),
-            ["EcrLogin", "PushPull", "EcsTaskDefinitions", "EcsServices"],
+            ["EcrLogin", "PushPull", "EcsTaskDefinitions", "EcsTagOnRegister", "EcsServices"],
         );
     });
 
-    it("tag-guarded creation: request tags and TagKeys, never ResourceTag on CreateRepository", () => {
+    it("tag-guarded creation: request tags and TagKeys, never ResourceTag on CreateRepository; TagResource beside it, never on a managed or guard-tagged repository; describe under the prefix", () => {
         const pattern = "arn:aws:ecr:eu-west-1:123456789012:repository/team-a/*";
         const doc = buildCiPolicy({
             repositoryArns: [REPO],
@@ -111,6 +118,18 @@ describe("buildCiPolicy", () => {
                 },
             },
             {
+                Sid: "TagCreatedRepository",
+                Effect: "Allow",
+                Action: "ecr:TagResource",
+                Resource: pattern,
+                Condition: {
+                    StringEquals: { "aws:RequestTag/managed-by": "ci", "aws:RequestTag/team": "a" },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": ["managed-by", "team"] },
+                    StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" },
+                    Null: { "aws:ResourceTag/managed-by": "true", "aws:ResourceTag/team": "true" },
+                },
+            },
+            {
                 Sid: "PushToCreatedRepositories",
                 Effect: "Allow",
                 Action: PUSH,
@@ -120,6 +139,7 @@ describe("buildCiPolicy", () => {
                     StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" },
                 },
             },
+            { Sid: "DescribeRepositoriesUnderPrefix", Effect: "Allow", Action: "ecr:DescribeRepositories", Resource: pattern },
         ]);
     });
 
@@ -150,54 +170,103 @@ describe("ecsServiceArns", () => {
 });
 
 describe("state backend and preview policies", () => {
-    const scope = stateBackendScope("aws", { bucket: "acme-state", prefix: "/infra/", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1" }, "ecr-ci", "dev");
-    const STATE_LIST = {
+    const KEY = "arn:aws:kms:eu-west-1:123456789012:key/k1";
+    const scope = stateBackendScope("aws", { bucket: "acme-state", prefix: "/infra/", kmsKeyArn: KEY }, "ecr-ci", "dev");
+    const object = (key: string) => `arn:aws:s3:::acme-state/infra/.pulumi/${key}`;
+    const list = (prefixes: string[]) => ({
         Sid: "StateList",
         Effect: "Allow",
         Action: "s3:ListBucket",
         Resource: "arn:aws:s3:::acme-state",
-        Condition: {
-            StringLike: {
-                "s3:prefix": [
-                    "infra/.pulumi/backups/ecr-ci/dev/*",
-                    "infra/.pulumi/history/ecr-ci/dev/*",
-                    "infra/.pulumi/locks/*/ecr-ci/dev/*",
-                    "infra/.pulumi/stacks/ecr-ci/*",
-                ],
-            },
-        },
-    };
-    const STATE_META = { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-state/infra/.pulumi/meta.yaml" };
-    const STATE_OBJECTS = [
-        "arn:aws:s3:::acme-state/infra/.pulumi/stacks/ecr-ci/dev.json*",
-        "arn:aws:s3:::acme-state/infra/.pulumi/history/ecr-ci/dev/*",
-        "arn:aws:s3:::acme-state/infra/.pulumi/backups/ecr-ci/dev/*",
-        "arn:aws:s3:::acme-state/infra/.pulumi/locks/*/ecr-ci/dev/*",
-    ];
+        Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `infra/.pulumi/${p}`) } },
+    });
+    const CHECKPOINTS = ["stacks/ecr-ci/dev.json", "stacks/ecr-ci/dev.json.gz", "stacks/ecr-ci/dev.json.zst"];
+    const READ = ["meta.yaml", ...CHECKPOINTS, "stacks/ecr-ci/dev.pulumi-tags"];
 
     it("the scope of s3://bucket/prefix is <prefix>/.pulumi/, for one stack or a whole project", () => {
-        assert.deepEqual(scope, {
-            bucketArn: "arn:aws:s3:::acme-state",
-            objectPrefix: "infra/.pulumi/",
-            project: "ecr-ci",
-            stack: "dev",
-            kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1",
-        });
+        assert.deepEqual(scope, { bucketArn: "arn:aws:s3:::acme-state", objectPrefix: "infra/.pulumi/", project: "ecr-ci", stack: "dev", kmsKeyArn: KEY });
         const project = stateBackendScope("aws-cn", { bucket: "b1" }, "ecr-ci");
         assert.deepEqual(project, { bucketArn: "arn:aws-cn:s3:::b1", objectPrefix: ".pulumi/", project: "ecr-ci" });
-        assert.deepEqual(stateObjectKeys(project), [".pulumi/stacks/ecr-ci/*", ".pulumi/history/ecr-ci/*", ".pulumi/backups/ecr-ci/*", ".pulumi/locks/*/ecr-ci/*"]);
     });
 
-    it("pulumi up: this stack's checkpoint, history, backups and locks only; encrypt and decrypt secrets", () => {
+    it("the DIY layout of pulumi/pulumi v3.259.0: exact names for one stack, the project's directories without one", () => {
+        assert.deepEqual(stateLayout(scope), {
+            meta: "infra/.pulumi/meta.yaml",
+            stacksRoot: "infra/.pulumi/stacks/",
+            checkpoints: CHECKPOINTS.map((k) => `infra/.pulumi/${k}`),
+            checkpointBackups: CHECKPOINTS.map((k) => `infra/.pulumi/${k}.bak`),
+            tags: ["infra/.pulumi/stacks/ecr-ci/dev.pulumi-tags"],
+            history: "infra/.pulumi/history/ecr-ci/dev/",
+            backups: "infra/.pulumi/backups/ecr-ci/dev/",
+            locks: "infra/.pulumi/locks/organization/ecr-ci/dev/",
+            journal: "infra/.pulumi/journal/ecr-ci/dev/",
+        });
+        assert.deepEqual(stateLayout(stateBackendScope("aws", { bucket: "b1" }, "ecr-ci")), {
+            meta: ".pulumi/meta.yaml",
+            stacksRoot: ".pulumi/stacks/",
+            checkpoints: [".pulumi/stacks/ecr-ci/*"],
+            checkpointBackups: [],
+            tags: [],
+            history: ".pulumi/history/ecr-ci/",
+            backups: ".pulumi/backups/ecr-ci/",
+            locks: ".pulumi/locks/organization/ecr-ci/",
+            journal: ".pulumi/journal/ecr-ci/",
+        });
+    });
+
+    it("pulumi up (stateBackend on the CI principal): this stack's keys only; meta.yaml read-only; decrypt only", () => {
         assert.deepEqual(buildCiPolicy({ repositoryArns: [REPO], stateBackend: scope }).Statement.slice(2), [
-            STATE_LIST,
-            STATE_META,
-            { Sid: "StateObjects", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: STATE_OBJECTS },
-            { Sid: "StateSecretsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: "arn:aws:kms:eu-west-1:123456789012:key/k1" },
+            list([
+                "history/ecr-ci/dev/*",
+                "journal/ecr-ci/dev/*",
+                "locks/organization/ecr-ci/dev/*",
+                "stacks/ecr-ci/dev.json",
+                "stacks/ecr-ci/dev.pulumi-tags",
+            ]),
+            {
+                Sid: "StateRead",
+                Effect: "Allow",
+                Action: "s3:GetObject",
+                Resource: [...READ, "history/ecr-ci/dev/*", "locks/organization/ecr-ci/dev/*", "journal/ecr-ci/dev/*"].map(object),
+            },
+            {
+                Sid: "StateWrite",
+                Effect: "Allow",
+                Action: ["s3:AbortMultipartUpload", "s3:PutObject"],
+                Resource: [
+                    ...CHECKPOINTS,
+                    ...CHECKPOINTS.map((k) => `${k}.bak`),
+                    "stacks/ecr-ci/dev.pulumi-tags",
+                    "history/ecr-ci/dev/*",
+                    "backups/ecr-ci/dev/*",
+                    "locks/organization/ecr-ci/dev/*",
+                    "journal/ecr-ci/dev/*",
+                ].map(object),
+            },
+            { Sid: "StateDelete", Effect: "Allow", Action: "s3:DeleteObject", Resource: ["locks/organization/ecr-ci/dev/*", "journal/ecr-ci/dev/*"].map(object) },
+            { Sid: "StateSecretsKey", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY },
         ]);
     });
 
-    it("preview: reads only", () => {
+    it("the deployer (init): every stack of the project, meta.yaml written on a fresh bucket, encrypt for stack init", () => {
+        const project = stateBackendScope("aws", { bucket: "acme-state", prefix: "infra", kmsKeyArn: KEY }, "ecr-ci");
+        const dirs = ["stacks/ecr-ci/*", "history/ecr-ci/*", "backups/ecr-ci/*", "locks/organization/ecr-ci/*", "journal/ecr-ci/*"];
+        assert.deepEqual(stateBackendStatements(project, "init"), [
+            list(["backups/ecr-ci/*", "history/ecr-ci/*", "journal/ecr-ci/*", "locks/organization/ecr-ci/*", "meta.yaml", "stacks/ecr-ci/*"]),
+            {
+                Sid: "StateListProjects",
+                Effect: "Allow",
+                Action: "s3:ListBucket",
+                Resource: "arn:aws:s3:::acme-state",
+                Condition: { StringEquals: { "s3:delimiter": "/", "s3:prefix": "infra/.pulumi/stacks/" } },
+            },
+            { Sid: "StateObjects", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], Resource: ["meta.yaml", ...dirs].map(object) },
+            { Sid: "StateDelete", Effect: "Allow", Action: "s3:DeleteObject", Resource: dirs.map(object) },
+            { Sid: "StateSecretsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt"], Resource: KEY },
+        ]);
+    });
+
+    it("preview: reads only, and only the checkpoint, the tags file and meta.yaml", () => {
         assert.deepEqual(
             buildPreviewPolicy({
                 repositoryArns: [REPO],
@@ -231,10 +300,9 @@ describe("state backend and preview policies", () => {
                         ],
                         Resource: ["arn:aws:iam::123456789012:policy/ecr-ci-dev", "arn:aws:iam::123456789012:role/ecr-ci-dev"],
                     },
-                    STATE_LIST,
-                    STATE_META,
-                    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: STATE_OBJECTS },
-                    { Sid: "StateSecretsKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:eu-west-1:123456789012:key/k1" },
+                    list(["stacks/ecr-ci/dev.json", "stacks/ecr-ci/dev.pulumi-tags"]),
+                    { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: READ.map(object) },
+                    { Sid: "StateSecretsKey", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY },
                 ],
             },
         );

@@ -188,10 +188,10 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
                 required: ["owner", "repository"],
             },
             // Wired from other resources (a cluster, a service, task roles): Outputs accepted.
-            EcsDeploy: { clusterArn: "Input<string>", services: "Input<string>[]", "passRoleArns?": "Input<string>[]", required: ["clusterArn", "services"] },
+            EcsDeploy: { clusterArn: "Input<string>", services: "Input<string>[]", passRoleArns: "Input<string>[]", required: ["clusterArn", "passRoleArns", "services"] },
             CreateRepositories: { namePrefix: "string", requiredTags: "Record<string, string>", required: ["namePrefix", "requiredTags"] },
             StateBackend: { bucket: "string", "prefix?": "string", "kmsKeyArn?": "string", required: ["bucket"] },
-            PreviewRole: { "maxSessionDurationSeconds?": "number", required: [] },
+            PreviewRole: { "maxSessionDurationSeconds?": "number", "stateBackend?": "StateBackend", required: [] },
         });
     });
 

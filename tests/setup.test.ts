@@ -49,8 +49,8 @@ const REALISTIC = [
     "--region", "eu-west-1",
     "--account", "111111111111",
     "--repositories", "web,worker",
-    "--env", "dev:branch=develop,cluster=web-dev,service=web,service=worker",
-    "--env", "prod:branch=main,tag=v*,environment=production,cluster=web-prod,service=web,service=worker",
+    "--env", "dev:branch=develop,cluster=web-dev,service=web,service=worker,passRole=ecsTaskExecutionRole",
+    "--env", "prod:branch=main,tag=v*,environment=production,cluster=web-prod,service=web,service=worker,passRole=none",
 ];
 
 interface GoldenCase {
@@ -75,7 +75,11 @@ const GOLDEN_CASES: GoldenCase[] = [
             assert.equal(dev.args.protect, false);
             assert.equal(dev.args.oidcProvider, "lookup");
             assert.equal(dev.args.pullFrom, undefined);
-            assert.deepEqual(dev.args.ecsDeploy, { clusterArn: "arn:aws:ecs:eu-west-1:111111111111:cluster/web-dev", services: ["web", "worker"] });
+            assert.deepEqual(dev.args.ecsDeploy, {
+                clusterArn: "arn:aws:ecs:eu-west-1:111111111111:cluster/web-dev",
+                services: ["web", "worker"],
+                passRoleArns: ["arn:aws:iam::111111111111:role/ecsTaskExecutionRole"],
+            });
             assert.deepEqual(prod.args.github, {
                 owner: "octo-org",
                 repository: "web",
@@ -183,11 +187,13 @@ describe("setup", () => {
             "dev: GitHub deployment environments of its jobs (Enter for none)": "",
             "dev: ECS cluster to deploy to, name or ARN (Enter for none)": "web-dev",
             "dev: ECS services in web-dev (comma-separated)": "web,worker",
+            "dev: task and execution roles the task definitions name, names or ARNs (comma-separated, or none)": "ecsTaskExecutionRole",
             "prod: branches it deploys from (comma-separated, Enter for none)": "main",
             "prod: tags it deploys from, e.g. v* (Enter for none)": "v*",
             "prod: GitHub deployment environments of its jobs (Enter for none)": "production",
             "prod: ECS cluster to deploy to, name or ARN (Enter for none)": "web-prod",
             "prod: ECS services in web-prod (comma-separated)": "web, worker",
+            "prod: task and execution roles the task definitions name, names or ARNs (comma-separated, or none)": "none",
         };
         const asked: [string, string | undefined][] = [];
         const ask: Ask = async (question, fallback) => {
@@ -206,7 +212,7 @@ describe("setup", () => {
             ["ECR repositories of each environment, base names (comma-separated)", "web"],
             ...Object.keys(answers)
                 .slice(5)
-                .map((q): [string, string | undefined] => [q, q.includes("ECS services") ? undefined : ""]),
+                .map((q): [string, string | undefined] => [q, q.includes("ECS services") || q.includes("task and execution roles") ? undefined : ""]),
         ]);
         for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
             assertGolden("realistic", file, fs.readFileSync(path.join(out, file), "utf8"));
@@ -239,12 +245,13 @@ describe("setup", () => {
                 name: "the answers' own problems first, then each file's",
                 argv: ["--repo", "octo-org", "--env", "Dev:brnch=main,protect=yes", "--env", "prod:branch=main,cluster=web", "--env", "prod:branch=main", "--account", "1234"],
                 stderr: [
-                    "Invalid setup answers: 6 problems:",
+                    "Invalid setup answers: 7 problems:",
                     "  - --env Dev: brnch is not a known key; known: branch, tag, environment, repository, service, passRole, region, account, protect, cluster",
                     "  - --env Dev: protect=yes: use protect=true or protect=false",
                     `  - --account "1234": use a 12-digit AWS account ID`,
                     "  - Dev: the AWS region is required: --region <region> for every environment, or --env Dev:region=<region>",
                     "  - prod: the AWS region is required: --region <region> for every environment, or --env prod:region=<region>",
+                    "  - --env prod: ECS deploy needs passRole=<role name or ARN> for each task or execution role its task definitions name (CI passes them when it registers a revision), or passRole=none if they name none",
                     "  - --env prod is given twice: one --env per environment",
                     "Pulumi.Dev.yaml (--env Dev): Invalid ecr-ci stack configuration: 4 problems:",
                     `  - ecr-ci:environment = "Dev": use 1–32 characters from a-z, 0-9 and '-' (e.g. "dev")`,

@@ -20,7 +20,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import type { Scalar, Shape } from "../components/contract/shape";
+import type { Field, Scalar, Shape } from "../components/contract/shape";
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA } from "../components/contract/parse";
 import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SCHEMA } from "../bootstrap/config";
 
@@ -159,7 +159,7 @@ export function contractProblems(contract: Contract, spaces: readonly NamespaceD
     return [...new Set(problems)];
 }
 
-function fieldsOf(shape: Exclude<Shape, Scalar>): Readonly<Record<string, Scalar>> {
+function fieldsOf(shape: Exclude<Shape, Scalar>): Readonly<Record<string, Field>> {
     return "object" in shape ? shape.object : "list" in shape ? shape.list : shape.flag;
 }
 
@@ -248,7 +248,7 @@ export function readmeSection(contract: Contract, space: NamespaceDoc): string {
             "",
             table(
                 "field",
-                nested.fields.map((f) => [code(f.name), scalarType(contract, fields[f.name], f.type), defaultText(contract, f), f.doc]),
+                nested.fields.map((f) => [code(f.name), shapeType(contract, fields[f.name], f), defaultText(contract, f), f.doc]),
             ),
         );
     }

@@ -25,7 +25,7 @@ export const USAGE = [
     "         [--dir <dir>] [--force] [--dry-run]",
     "  --env keys (repeat a key for several values): branch, tag, environment (GitHub deployment environment),",
     "         repository (exact ECR name; default <base>-<env>), region, account, protect (true|false),",
-    "         cluster (ECS cluster name or ARN), service, passRole (task/execution role name or ARN)",
+    "         cluster (ECS cluster name or ARN), service, passRole (task/execution role name or ARN, or none)",
 ].join("\n");
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -240,6 +240,7 @@ export async function promptMissing(answers: Answers, ask: Ask): Promise<Answers
             if (cluster !== "") {
                 e.cluster = cluster;
                 e.services = list(await ask(`${e.name}: ECS services in ${cluster} (comma-separated)`));
+                e.passRoles = list(await ask(`${e.name}: task and execution roles the task definitions name, names or ARNs (comma-separated, or none)`));
             }
         }
         filled.push(e);
@@ -390,15 +391,18 @@ function entries(r: Resolved, index: number, all: readonly Resolved[], answers: 
             env.cluster === undefined || env.cluster.startsWith("arn:") || accountId === undefined || region === undefined
                 ? env.cluster
                 : `arn:${partition}:ecs:${region}:${accountId}:cluster/${env.cluster}`;
-        const passRoleArns = env.passRoles.map((role) => (role.startsWith("arn:") || accountId === undefined ? role : `arn:${partition}:iam::${accountId}:role/${role}`));
+        // passRole=none: the explicit choice of task definitions that name no role.
+        const passRoleArns = env.passRoles
+            .filter((role) => role !== "none")
+            .map((role) => (role.startsWith("arn:") || accountId === undefined ? role : `arn:${partition}:iam::${accountId}:role/${role}`));
         out.push({
             key: "ecr-ci:ecsDeploy",
-            value: { clusterArn, services: env.services, ...(passRoleArns.length > 0 ? { passRoleArns } : {}) },
+            value: { clusterArn, services: env.services, passRoleArns },
             comment:
                 "ECS deploy: CI may register task definitions and update exactly these services of this cluster." +
                 (passRoleArns.length > 0
                     ? "\npassRoleArns: the task and execution roles CI may pass to ECS (only to ecs-tasks)."
-                    : "\nIf the task definitions name a task or execution role, add them as passRoleArns: [role ARNs]\n(CI must pass them when it registers a new revision)."),
+                    : "\npassRoleArns: [] — the task definitions name no task or execution role; list them here if they do\n(CI must pass them when it registers a new revision)."),
         });
     }
     return out;
@@ -486,6 +490,11 @@ export function planSetup(answers: Answers, flagProblems: readonly string[] = []
         }
         if (env.accountId !== undefined && !ACCOUNT_RE.test(env.accountId)) {
             problems.push(`--env ${env.name}: account=${env.accountId}: use a 12-digit AWS account ID`);
+        }
+        if ((env.cluster !== undefined || env.services.length > 0) && env.passRoles.length === 0) {
+            problems.push(
+                `--env ${env.name}: ECS deploy needs passRole=<role name or ARN> for each task or execution role its task definitions name (CI passes them when it registers a revision), or passRole=none if they name none`,
+            );
         }
         if (env.cluster !== undefined && !env.cluster.startsWith("arn:") && givenAccount === undefined) {
             problems.push(`--env ${env.name}: cluster=${env.cluster} is a name: give the account ID (--account or account=) to build its ARN, or the cluster ARN`);

@@ -94,8 +94,12 @@ export interface EcsDeploy {
     readonly clusterArn: Input<string>;
     /** The service names in that cluster that CI may update (at least one, no wildcards). */
     readonly services: Input<string>[];
-    /** The task and execution role ARNs CI may pass to ECS tasks (no wildcards). @default [] */
-    readonly passRoleArns?: Input<string>[];
+    /**
+     * The task and execution role ARNs CI may pass to ECS tasks (no wildcards): every role a task
+     * definition it registers names, since registering one with a role needs `iam:PassRole` on it.
+     * Required: `[]` states that the task definitions have no task or execution role.
+     */
+    readonly passRoleArns: Input<string>[];
 }
 
 /** Let CI create repositories it is missing, guarded by request tags. */
@@ -120,6 +124,14 @@ export interface StateBackend {
 export interface PreviewRole {
     /** Maximum session length in seconds, 3600–43200. @default 3600 */
     readonly maxSessionDurationSeconds?: number;
+    /**
+     * Let the preview role read this stack's state in this Pulumi S3 backend (checkpoint, tags
+     * file, `meta.yaml`; `kms:Decrypt` with `kmsKeyArn`) without giving the CI principal any state
+     * access: the narrow choice when `pulumi up` runs as the deployer. Read-only, this stack only.
+     * Not together with `stateBackend`, which already lets the preview role read the same state.
+     * @default none (with `stateBackend`: that backend, read-only)
+     */
+    readonly stateBackend?: StateBackend;
 }
 
 /** Arguments of an `EcrCiEnvironment`: one environment (one stack) of one GitHub repository. */
@@ -170,7 +182,11 @@ export interface EcrCiEnvironmentArgs {
     readonly ecsDeploy?: EcsDeploy;
     /** Tag-guarded `ecr:CreateRepository`. @default none */
     readonly createRepositories?: CreateRepositories;
-    /** Let the CI principal (and the preview role, read-only) use this Pulumi S3 state backend. @default none */
+    /**
+     * Let the CI principal run `pulumi preview`/`up` for its own stack against this Pulumi S3 state
+     * backend (and the preview role read it). For a preview role that reads state while `up` runs
+     * as the deployer, use `previewRole.stateBackend` instead. @default none
+     */
     readonly stateBackend?: StateBackend;
     /**
      * Create a read-only role `ecr-ci-<environment>-preview` trusted only for this repository's

@@ -3,8 +3,8 @@
 // strings, lists and objects are JSON text) and either returns args or throws one
 // `EcrCiValidationError` listing every problem. Only `index.ts` reads the real config.
 import { EcrCiValidationError, KeyOf, Problems, isWithin, show } from "./problems";
-import type { FieldsOf, Scalar, SchemaOf, Shape } from "./shape";
-export type { Scalar, Shape } from "./shape";
+import type { Field, FieldsOf, Scalar, SchemaOf, Shape } from "./shape";
+export type { Field, Scalar, Shape } from "./shape";
 import { AuthMode, EcrCiEnvironmentArgs, GitHub, ImageTagMutability, Repository } from "./args";
 import { validateEnvironmentArgs } from "../core/validate";
 import { createRepositories } from "../core/capabilities/create-repositories";
@@ -131,7 +131,7 @@ function typed(problems: Problems, field: string, value: unknown, kind: Scalar):
     return undefined;
 }
 
-function typedObject(problems: Problems, field: string, value: unknown, fields: Readonly<Record<string, Scalar>>): unknown {
+function typedObject(problems: Problems, field: string, value: unknown, fields: Readonly<Record<string, Field>>): unknown {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
         problems.invalid(field, value, `use an object with ${Object.keys(fields).join(", ")}`);
         return undefined;
@@ -141,7 +141,8 @@ function typedObject(problems: Problems, field: string, value: unknown, fields: 
         if (!(name in fields)) {
             unknownField(problems, `${field}.${name}`, name, Object.keys(fields));
         } else if (inner !== null && inner !== undefined) {
-            const v = typed(problems, `${field}.${name}`, inner, fields[name]);
+            const kind = fields[name];
+            const v = typeof kind === "string" ? typed(problems, `${field}.${name}`, inner, kind) : typedObject(problems, `${field}.${name}`, inner, kind.object);
             if (v !== undefined) {
                 out[name] = v;
             }

@@ -7,6 +7,8 @@
 import type { Unwrap } from "@pulumi/pulumi";
 
 export type Scalar = "string" | "boolean" | "integer" | "id" | "string[]" | "record";
+/** A field of an object: a scalar, or a nested object (e.g. `previewRole.stateBackend`). */
+export type Field = Scalar | ObjectShape;
 export interface ObjectShape<F extends Fields = Fields> {
     readonly object: F;
 }
@@ -17,8 +19,8 @@ export interface ListShape<F extends Fields = Fields> {
 export interface FlagShape<F extends Fields = Fields> {
     readonly flag: F;
 }
-/** The fields of an object-valued key and the scalar kind of each. */
-export type Fields = Readonly<Record<string, Scalar>>;
+/** The fields of an object-valued key and the shape of each: a scalar kind or a nested object. */
+export type Fields = Readonly<Record<string, Field>>;
 /** The shape of one config key: a scalar, an object, a list of objects or a flag-or-object. */
 export type Shape = Scalar | ObjectShape | ListShape | FlagShape;
 
@@ -40,8 +42,11 @@ export type ScalarFor<T> = [Plain<T>] extends [boolean]
                 : never
             : never;
 
-/** Exactly the fields of `T`, each with a scalar kind that can spell it. */
-export type FieldsOf<T> = { readonly [K in keyof T]-?: ScalarFor<T[K]> };
+/** The shapes that can spell a field of an object of type `T`: a scalar kind, or a nested object. */
+export type FieldFor<T> = [ScalarFor<T>] extends [never] ? ObjectShape<FieldsOf<Plain<T>>> : ScalarFor<T>;
+
+/** Exactly the fields of `T`, each with a shape that can spell it. */
+export type FieldsOf<T> = { readonly [K in keyof T]-?: FieldFor<T[K]> };
 
 /** The shapes that can spell a top-level field of type `T`. */
 export type ShapeFor<T> = [ScalarFor<T>] extends [never]

@@ -34,6 +34,7 @@ import {
     DEPLOYER_NAME,
     ECR_CI_NAME_PREFIX,
     ENVIRONMENTS_PROJECT,
+    MANAGED_MARKER,
     MAX_SESSION_SECONDS,
     MIN_SESSION_SECONDS,
     OIDC_PROVIDER_CREATE,
@@ -225,7 +226,7 @@ export function buildDeployerPolicy(scope: DeployerScope): PolicyDocument {
         // Environments with `oidcProvider: lookup` find the provider by its URL.
         FIND_OIDC_PROVIDER_STATEMENT,
         { Sid: "Repositories", Effect: "Allow", Action: [...ECR_REPOSITORY_ACTIONS], Resource: list(managedRepositoryArns(scope)) },
-        ...(scope.stateBackend ? stateBackendStatements(scope.stateBackend, "readWrite") : []),
+        ...(scope.stateBackend ? stateBackendStatements(scope.stateBackend, "init") : []),
         {
             // Without this, a role could be stripped of its boundary and then granted anything.
             Sid: "DenyBoundaryRemoval",
@@ -258,6 +259,15 @@ export function buildBoundaryPolicy(scope: DeployerScope): PolicyDocument {
             Effect: "Allow",
             Action: sortedUnique([...ECR_PUSH_ACTIONS, ...ECR_READ_ACTIONS, "ecr:CreateRepository"]),
             Resource: list(managedRepositoryArns(scope)),
+        },
+        {
+            // Tag-on-create of tag-guarded creation (capabilities/create-repositories.ts): never
+            // on a repository ecr-ci manages, whatever an ecr-ci policy is rewritten to say.
+            Sid: "TagCreatedRepositories",
+            Effect: "Allow",
+            Action: "ecr:TagResource",
+            Resource: list(managedRepositoryArns(scope)),
+            Condition: { StringNotEquals: { [`aws:ResourceTag/${MANAGED_MARKER.key}`]: MANAGED_MARKER.value } },
         },
         ...CAPABILITIES.flatMap((capability) => capability.boundaryStatements?.(scope) ?? []),
     ]);

@@ -18,14 +18,28 @@ export interface CreateRepositoriesScope {
 
 export const REPOSITORY_PREFIX_RE = /^[a-z0-9][a-z0-9._/-]{0,254}$/;
 
+/**
+ * `ecr:TagResource` beside `ecr:CreateRepository`, with the same request conditions: AWS's ECR guide
+ * ("Using tag-based access control", ecr-supported-iam-actions-tagging.html) says in prose that a
+ * tagged CreateRepository is authorised on `ecr:CreateRepository`, while its example policy also
+ * grants `ecr:TagResource` for it. Granting both works under either reading. Outside creation,
+ * TagResource could retag an existing repository into the guard (and so into
+ * PushToCreatedRepositories): it is refused on every repository ecr-ci manages (`ManagedBy = ecr-ci`)
+ * and on every repository that already carries a guard key (`Null` on `aws:ResourceTag/<key>`).
+ * What remains: an untagged repository under the prefix that ecr-ci does not manage (README).
+ */
 export function createRepositoriesStatements(create: CreateRepositoriesScope): PolicyStatement[] {
     const keys = Object.keys(create.requiredTags).sort();
     const requestTags: Record<string, string> = {};
     const resourceTags: Record<string, string> = {};
+    const untagged: Record<string, string> = {};
     for (const key of keys) {
         requestTags[`aws:RequestTag/${key}`] = create.requiredTags[key];
         resourceTags[`aws:ResourceTag/${key}`] = create.requiredTags[key];
+        untagged[`aws:ResourceTag/${key}`] = "true";
     }
+    const request = { StringEquals: requestTags, "ForAllValues:StringEquals": { "aws:TagKeys": keys } };
+    const notManaged = { [`aws:ResourceTag/${MANAGED_MARKER.key}`]: MANAGED_MARKER.value };
     return [
         {
             // The repository does not exist yet: only the request can be conditioned
@@ -34,7 +48,14 @@ export function createRepositoriesStatements(create: CreateRepositoriesScope): P
             Effect: "Allow",
             Action: "ecr:CreateRepository",
             Resource: create.repositoryArnPattern,
-            Condition: { StringEquals: requestTags, "ForAllValues:StringEquals": { "aws:TagKeys": keys } },
+            Condition: request,
+        },
+        {
+            Sid: "TagCreatedRepository",
+            Effect: "Allow",
+            Action: "ecr:TagResource",
+            Resource: create.repositoryArnPattern,
+            Condition: { ...request, StringNotEquals: notManaged, Null: untagged },
         },
         {
             // Once created (and tagged), the pipeline may push to what it created, and never to
@@ -45,10 +66,15 @@ export function createRepositoriesStatements(create: CreateRepositoriesScope): P
             Effect: "Allow",
             Action: ECR_PUSH_ACTIONS,
             Resource: create.repositoryArnPattern,
-            Condition: {
-                StringEquals: resourceTags,
-                StringNotEquals: { [`aws:ResourceTag/${MANAGED_MARKER.key}`]: MANAGED_MARKER.value },
-            },
+            Condition: { StringEquals: resourceTags, StringNotEquals: notManaged },
+        },
+        {
+            // Whether a repository exists before creating it (seed 003's workflow:
+            // `aws ecr describe-repositories --repository-names …`). Metadata only.
+            Sid: "DescribeRepositoriesUnderPrefix",
+            Effect: "Allow",
+            Action: "ecr:DescribeRepositories",
+            Resource: create.repositoryArnPattern,
         },
     ];
 }

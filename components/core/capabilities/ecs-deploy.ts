@@ -12,6 +12,22 @@ import type { Capability } from "./capability";
  */
 export const ECS_TASK_DEFINITION_ACTIONS = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"] as const;
 
+/**
+ * Registering a task definition *with tags* also authorises `ecs:TagResource`, with
+ * `ecs:CreateAction = RegisterTaskDefinition` (ECS Developer Guide, "Grant permission to tag
+ * resources on creation", supported-iam-actions-tagging.html). amazon-ecs-render-task-definition
+ * v1.9.0 copies the live revision's tags into the file it renders (index.js `run()`, `include: ['TAGS']`),
+ * and amazon-ecs-deploy-task-definition v2.6.3 registers them (index.js `run()`; an empty `tags` is
+ * dropped by `cleanNullKeys`). On "*" like RegisterTaskDefinition itself, and only through the
+ * create action: tagging an existing resource carries no `ecs:CreateAction`, so it stays denied.
+ *
+ * Not granted: `ecs:ListTagsForResource`. `DescribeTaskDefinition` with `include: ['TAGS']` (what
+ * render v1.9.0 sends for `task-definition-arn`, as examples/app does) lists no dependent action in
+ * the Service Authorization Reference (tests/capabilities/ecs-deploy.test.ts pins that); the API
+ * returns the tags as part of that one call. Unverified against AWS itself: see README.
+ */
+export const ECS_CREATE_ACTION = "RegisterTaskDefinition";
+
 /** Scoped to the service ARNs. https://github.com/aws-actions/amazon-ecs-deploy-task-definition#permissions */
 export const ECS_SERVICE_ACTIONS = ["ecs:DescribeServices", "ecs:UpdateService"] as const;
 
@@ -37,8 +53,9 @@ export function ecsServiceArns(clusterArn: string, services: readonly string[]):
 }
 
 /**
- * ECS deploy: task definitions on "*" (no resource-level permissions), the services by ARN, and
- * PassRole to exactly the task/execution roles, only for ECS tasks. Nothing without services.
+ * ECS deploy: task definitions on "*" (no resource-level permissions), tags on them only while
+ * registering, the services by ARN, and PassRole to exactly the task/execution roles, only for ECS
+ * tasks. Nothing without services.
  */
 export function ecsDeployStatements(serviceArns: readonly string[], passRoleArns: readonly string[]): PolicyStatement[] {
     if (serviceArns.length === 0) {
@@ -46,6 +63,13 @@ export function ecsDeployStatements(serviceArns: readonly string[], passRoleArns
     }
     const statements: PolicyStatement[] = [
         { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: [...ECS_TASK_DEFINITION_ACTIONS], Resource: "*" },
+        {
+            Sid: "EcsTagOnRegister",
+            Effect: "Allow",
+            Action: "ecs:TagResource",
+            Resource: "*",
+            Condition: { StringEquals: { "ecs:CreateAction": ECS_CREATE_ACTION } },
+        },
         { Sid: "EcsServices", Effect: "Allow", Action: [...ECS_SERVICE_ACTIONS], Resource: list(sortedUnique(serviceArns)) },
     ];
     if (passRoleArns.length > 0) {
@@ -79,14 +103,23 @@ export function checkEcsDeploy(
             }
         });
     }
-    checkList(problems, "ecsDeploy.passRoleArns", ecs.passRoleArns, (r) => ROLE_ARN_RE.test(r), "use the task or execution role ARN, arn:<partition>:iam::<account-id>:role/NAME, no wildcards");
+    if (ecs.passRoleArns === undefined || ecs.passRoleArns === null) {
+        // A task definition naming a task or execution role cannot be registered without
+        // iam:PassRole on it: the choice must be explicit, never a silent "no roles".
+        problems.missing(
+            "ecsDeploy.passRoleArns",
+            "list the task and execution role ARNs your task definitions name (registering one with a role needs iam:PassRole on it), or set passRoleArns: [] if they name no role",
+        );
+    } else {
+        checkList(problems, "ecsDeploy.passRoleArns", ecs.passRoleArns, (r) => ROLE_ARN_RE.test(r), "use the task or execution role ARN, arn:<partition>:iam::<account-id>:role/NAME, no wildcards");
+    }
 }
 
 export const ecsDeploy: Capability<"ecsDeploy", EcsDeployScope> = {
     key: "ecsDeploy",
     shape: { object: { clusterArn: "string", services: "string[]", passRoleArns: "string[]" } },
     validate: (value, _args, problems) => checkEcsDeploy(value, problems),
-    resolve: (value) => ({ clusterArn: value.clusterArn, services: value.services, passRoleArns: value.passRoleArns ?? [] }),
+    resolve: (value) => ({ clusterArn: value.clusterArn, services: value.services, passRoleArns: value.passRoleArns }),
     ciStatements: (scope) => ecsDeployStatements(ecsServiceArns(scope.clusterArn, scope.services), scope.passRoleArns),
     boundaryStatements: (scope) => ecsDeployStatements(scope.ecsServiceArns, scope.ecsPassRoleArns),
 };

@@ -1,10 +1,13 @@
 // The read-only preview role (`previewRole`): `ecr-ci-<environment>-preview`, trusted only for this
-// repository's `pull_request` subject, so pull-request code never holds write credentials.
+// repository's `pull_request` subject, so pull-request code never holds write credentials. With
+// `previewRole.stateBackend` it reads its stack's state (and only that) without the CI principal
+// getting any state access.
 import { isInt } from "../checks";
 import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, ecrCiArnPatterns, policyPaths } from "../naming";
 import { list, sortedUnique } from "../policy";
 import { AuthMode } from "../../contract/args";
 import type { Capability } from "./capability";
+import { STATE_BACKEND_FIELDS, StateBackendScope, stateBackendScope, stateBackendStatements, validateStateBackend } from "./state-backend";
 
 /**
  * What `pulumi preview --refresh` reads of one environment's IAM principal, policy and provider.
@@ -38,9 +41,16 @@ export const FIND_OIDC_PROVIDER_STATEMENT = {
     Resource: "*",
 } as const;
 
-export const previewRole: Capability<"previewRole", { maxSessionDurationSeconds: number }> = {
+/** Resolved preview role scope. */
+export interface PreviewRoleScope {
+    readonly maxSessionDurationSeconds: number;
+    /** `previewRole.stateBackend`: this stack's state, read-only. */
+    readonly stateBackend?: StateBackendScope;
+}
+
+export const previewRole: Capability<"previewRole", PreviewRoleScope> = {
     key: "previewRole",
-    shape: { flag: { maxSessionDurationSeconds: "integer" } },
+    shape: { flag: { maxSessionDurationSeconds: "integer", stateBackend: { object: STATE_BACKEND_FIELDS } } },
     validate(preview, args, problems) {
         if ((args.authMode ?? AuthMode.Oidc) !== AuthMode.Oidc) {
             problems.other("previewRole", `only applies to authMode "oidc" (it is trusted through GitHub's OIDC provider): remove it`);
@@ -48,8 +58,25 @@ export const previewRole: Capability<"previewRole", { maxSessionDurationSeconds:
         if (preview.maxSessionDurationSeconds !== undefined && !isInt(preview.maxSessionDurationSeconds, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS)) {
             problems.invalid("previewRole.maxSessionDurationSeconds", preview.maxSessionDurationSeconds, `use a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`);
         }
+        if (preview.stateBackend !== undefined && preview.stateBackend !== null) {
+            if (typeof preview.stateBackend !== "object" || Array.isArray(preview.stateBackend)) {
+                problems.invalid("previewRole.stateBackend", preview.stateBackend, "use an object with bucket, prefix, kmsKeyArn");
+            } else if (args.stateBackend !== undefined && args.stateBackend !== null) {
+                problems.other(
+                    "previewRole.stateBackend",
+                    "is set together with stateBackend, which already lets the preview role read this stack's state: keep stateBackend (the CI principal runs Pulumi itself) or previewRole.stateBackend (only the preview role reads state), not both",
+                );
+            } else {
+                validateStateBackend(preview.stateBackend, problems, "previewRole.stateBackend");
+            }
+        }
     },
-    resolve: (preview) => ({ maxSessionDurationSeconds: preview.maxSessionDurationSeconds ?? MIN_SESSION_SECONDS }),
+    resolve: (preview, target) => ({
+        maxSessionDurationSeconds: preview.maxSessionDurationSeconds ?? MIN_SESSION_SECONDS,
+        ...(preview.stateBackend ? { stateBackend: stateBackendScope(target.partition, preview.stateBackend, target.project, target.stack) } : {}),
+    }),
+    // Read-only: pull-request code may assume the preview role.
+    previewStatements: (scope) => (scope.stateBackend ? stateBackendStatements(scope.stateBackend, "read") : []),
     boundaryStatements: (scope) => [
         FIND_OIDC_PROVIDER_STATEMENT,
         {

@@ -1,8 +1,11 @@
 // Pulumi S3 state backend (`stateBackend`): the CI principal runs `pulumi preview`/`up` for its own
 // stack against `s3://<bucket>/<prefix>`; the preview role reads that stack's state; the deployer
 // reads and writes every stack of the ecr-ci project.
+//
+// Every key below comes from pulumi/pulumi `pkg/backend/diy` at v3.259.0 (the CLI the workflows pin),
+// read in its source; README "State backend" has the table of which role touches which key.
 import { KMS_KEY_ARN_RE } from "../aws";
-import { PolicyStatement, sortedUnique } from "../policy";
+import { PolicyStatement, list, sortedUnique } from "../policy";
 import type { StateBackend } from "../../contract/args";
 import type { Problems } from "../../contract/problems";
 import type { Capability } from "./capability";
@@ -22,58 +25,158 @@ export interface StateBackendScope {
 }
 
 /**
- * `read`: what `pulumi preview` needs (a DIY backend takes no lock for a preview, pulumi/pulumi#8642):
- * list and get the state, decrypt secrets. `readWrite`: what `pulumi up` needs: also write and
- * delete state, history, backups and lock objects, and encrypt new secrets.
+ * Who touches the state, and so how much of it:
+ * - `read`: `pulumi preview` (and `pulumi stack output` after it) of one stack. A DIY backend takes
+ *   no lock for a preview and writes nothing (backend.go@v3.259.0:1197-1201, 1370-1376): list and
+ *   get the checkpoint and the tags file, read `meta.yaml`, decrypt secrets.
+ * - `readWrite`: `pulumi up` of one stack (and `stack history` after it, as pulumi/actions@v7 runs):
+ *   also its history, backups and lock, the tags file and the journal (both written only under the
+ *   issue's reading, see README), multipart uploads of large checkpoints; it still only decrypts.
+ * - `init`: the deployer: every stack of the project, `stack init` (kms:Encrypt of a new data key),
+ *   `stack rm`, and the first `pulumi login` on a fresh bucket, which writes `meta.yaml`
+ *   (meta.go@v3.259.0:151-168).
  */
-export type StateAccess = "read" | "readWrite";
+export type StateAccess = "read" | "readWrite" | "init";
 
 /**
- * The object keys of the scope in the DIY backend's project layout: the stack checkpoints
- * (`stacks/<project>/<stack>.json`, with `.bak`/`.gz` variants), their history, backups and locks
- * (`locks/<organization>/<project>/<stack>/`). Another stack's state (e.g. prod's, from dev's
- * pipeline) is out of reach: its checkpoint can hold secrets and decides what `pulumi up` deletes.
- * https://www.pulumi.com/docs/iac/concepts/state-and-backends/#aws-s3
+ * The checkpoint's names: the CLI writes `.json`, `.json.gz` (PULUMI_DIY_BACKEND_GZIP) or
+ * `.json.zst` (PULUMI_DIY_BACKEND_ZSTD, since 3.224) and reads the newest of them
+ * (state.go@v3.259.0:511-559).
  */
-export function stateObjectKeys(scope: StateBackendScope): string[] {
+export const CHECKPOINT_SUFFIXES = [".json", ".json.gz", ".json.zst"] as const;
+/** `<checkpoint>.bak`: a server-side copy before every overwrite (state.go@v3.259.0:453-475). */
+export const BACKUP_SUFFIX = ".bak";
+/** `<stack>.pulumi-tags`, read on every preview and update since 3.211 (stack_tags.go@v3.259.0:38-82). */
+export const TAGS_SUFFIX = ".pulumi-tags";
+/** The lock directory's organization segment: always `organization` in a DIY backend (lock.go@v3.259.0:170-178). */
+export const LOCK_ORGANIZATION = "organization";
+
+/**
+ * The object keys and list prefixes of a scope, relative to the bucket, in the DIY backend's project
+ * layout (store.go@v3.259.0:122-136). With a stack, every name is that stack's exact name: a pattern
+ * such as `<stack>.json*` would also match a stack named `<stack>.json-x` (stack names may contain
+ * dots). Directories end in `/`; a stack name cannot contain one.
+ */
+export interface StateLayout {
+    /** `.pulumi/meta.yaml`: the layout version, read by every CLI process (meta.go@v3.259.0:116-126). */
+    readonly meta: string;
+    /** `.pulumi/stacks/`: listed (delimiter `/`) at login on a fresh bucket, and for a legacy-layout warning. */
+    readonly stacksRoot: string;
+    /** The checkpoint variants: exact names with a stack, `stacks/<project>/*` without. */
+    readonly checkpoints: readonly string[];
+    /** `<checkpoint>.bak` of each variant (none without a stack: the project pattern covers them). */
+    readonly checkpointBackups: readonly string[];
+    /** The stack's tags file (none without a stack: the project pattern covers it). */
+    readonly tags: readonly string[];
+    /** `history/<project>/<stack>/`: one entry and one checkpoint copy per update (state.go@v3.259.0:678-703). */
+    readonly history: string;
+    /** `backups/<project>/<stack>/`: one checkpoint per update (state.go@v3.259.0:478-509). */
+    readonly backups: string;
+    /** `locks/organization/<project>/<stack>/`: one `<uuid>.json` per running update. */
+    readonly locks: string;
+    /** `journal/<project>/<stack>/` of the issue's reading (`PULUMI_DIY_BACKEND_JOURNALING`; not in v3.259.0). */
+    readonly journal: string;
+}
+
+export function stateLayout(scope: StateBackendScope): StateLayout {
     const base = scope.objectPrefix;
     const { project, stack } = scope;
-    const under = (dir: string) => (stack ? `${base}${dir}/${project}/${stack}/*` : `${base}${dir}/${project}/*`);
-    return [
-        stack ? `${base}stacks/${project}/${stack}.json*` : `${base}stacks/${project}/*`,
-        under("history"),
-        under("backups"),
-        stack ? `${base}locks/*/${project}/${stack}/*` : `${base}locks/*/${project}/*`,
-    ];
+    const dir = (name: string) => (stack ? `${base}${name}/${project}/${stack}/` : `${base}${name}/${project}/`);
+    const checkpoints = stack ? CHECKPOINT_SUFFIXES.map((suffix) => `${base}stacks/${project}/${stack}${suffix}`) : [`${base}stacks/${project}/*`];
+    return {
+        meta: `${base}meta.yaml`,
+        stacksRoot: `${base}stacks/`,
+        checkpoints,
+        checkpointBackups: stack ? checkpoints.map((key) => `${key}${BACKUP_SUFFIX}`) : [],
+        tags: stack ? [`${base}stacks/${project}/${stack}${TAGS_SUFFIX}`] : [],
+        history: dir("history"),
+        backups: dir("backups"),
+        locks: stack ? `${base}locks/${LOCK_ORGANIZATION}/${project}/${stack}/` : `${base}locks/${LOCK_ORGANIZATION}/${project}/`,
+        journal: dir("journal"),
+    };
 }
 
 /**
- * Access to the scope's state. Listing is limited to the scope's keys by `s3:prefix` (and the
- * project's stack list); `meta.yaml`, the backend's layout version, is only ever read.
+ * The `s3:prefix` values ListBucket is allowed with. Two kinds of request carry one:
+ * - the CLI's own listings (each with delimiter `/`): `stacks/<p>/<s>.json` before every checkpoint
+ *   access (state.go@v3.259.0:511-559), the lock directory before and after taking the lock
+ *   (lock.go@v3.259.0:64-69, 148-152), the history directory (`stack history`, state.go:563-632);
+ * - S3's not-found check: S3 answers 404 for a missing key only to a caller that may list it, and
+ *   evaluates that with the object key as `s3:prefix` (ceph/ceph#68577, "to match aws behavior";
+ *   kopia/kopia#3072). The tags file is usually missing, so its key must be listable, or the CLI gets
+ *   403 and stops ("failed to load stack tags"). Hence no `s3:delimiter` condition: that check has none.
+ */
+function listPrefixes(layout: StateLayout, scope: StateBackendScope, access: StateAccess): string[] {
+    const stackPrefixes = scope.stack ? [layout.checkpoints[0], ...layout.tags] : layout.checkpoints;
+    if (access === "read") {
+        return [...stackPrefixes];
+    }
+    const dirs = [layout.history, layout.locks, layout.journal].map((d) => `${d}*`);
+    // The deployer also: a missing meta.yaml on a fresh bucket (404 → "new store"), and `stack rm` lists backups.
+    return access === "readWrite" ? [...stackPrefixes, ...dirs] : [layout.meta, ...stackPrefixes, ...dirs, `${layout.backups}*`];
+}
+
+/**
+ * Access to the scope's state: only its own keys (another stack's checkpoint can hold secrets and
+ * decides what `pulumi up` deletes); `meta.yaml` is written only with `init`.
  */
 export function stateBackendStatements(scope: StateBackendScope, access: StateAccess): PolicyStatement[] {
-    const keys = stateObjectKeys(scope);
+    const layout = stateLayout(scope);
+    const object = (key: string) => `${scope.bucketArn}/${key}`;
+    const dirs = [layout.history, layout.backups, layout.locks, layout.journal].map((d) => `${d}*`);
+    const read = [layout.meta, ...layout.checkpoints, ...layout.tags];
     const statements: PolicyStatement[] = [
         {
             Sid: "StateList",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: scope.bucketArn,
-            Condition: { StringLike: { "s3:prefix": sortedUnique([`${scope.objectPrefix}stacks/${scope.project}/*`, ...keys.slice(1)]) } },
-        },
-        { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: `${scope.bucketArn}/${scope.objectPrefix}meta.yaml` },
-        {
-            Sid: "StateObjects",
-            Effect: "Allow",
-            Action: access === "read" ? ["s3:GetObject"] : ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-            Resource: keys.map((key) => `${scope.bucketArn}/${key}`),
+            Condition: { StringLike: { "s3:prefix": list(sortedUnique(listPrefixes(layout, scope, access))) } },
         },
     ];
+    if (access === "init") {
+        // The legacy-layout probe at login on a fresh bucket (fatal there: meta.go@v3.259.0:85,
+        // store.go:376-413): one level only, so it shows directory names, not every stack.
+        statements.push({
+            Sid: "StateListProjects",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: scope.bucketArn,
+            Condition: { StringEquals: { "s3:delimiter": "/", "s3:prefix": layout.stacksRoot } },
+        });
+    }
+    if (access === "read") {
+        statements.push({ Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: list(read.map(object)) });
+    } else if (access === "readWrite") {
+        // Locks: the HEAD before a delete and other runs' lock files (lock.go@v3.259.0:85-110);
+        // history: `stack history` after `up`.
+        const readable = [...read, `${layout.history}*`, `${layout.locks}*`, `${layout.journal}*`];
+        const writable = [...layout.checkpoints, ...layout.checkpointBackups, ...layout.tags, ...dirs];
+        statements.push(
+            { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: list(readable.map(object)) },
+            // A checkpoint of at least one part (5 MiB) goes up in parts, aborted on failure
+            // (gocloud.dev blob/s3blob NewTypedWriter, transfermanager).
+            { Sid: "StateWrite", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject"], Resource: list(writable.map(object)) },
+            // Unlock (lock.go@v3.259.0:156-164) and the journal.
+            { Sid: "StateDelete", Effect: "Allow", Action: "s3:DeleteObject", Resource: list([`${layout.locks}*`, `${layout.journal}*`].map(object)) },
+        );
+    } else {
+        // The deployer reads and writes every key of the project, and meta.yaml; it deletes (stack rm,
+        // unlock, a compression change) everything but meta.yaml. One statement each: the deployer
+        // policy must stay under IAM's 6,144 characters.
+        const keys = [...layout.checkpoints, ...dirs];
+        statements.push(
+            { Sid: "StateObjects", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], Resource: list([layout.meta, ...keys].map(object)) },
+            { Sid: "StateDelete", Effect: "Allow", Action: "s3:DeleteObject", Resource: list(keys.map(object)) },
+        );
+    }
     if (scope.kmsKeyArn) {
+        // awskms:// encrypts only a new data key (stack init); every other command decrypts it
+        // (pkg/secrets/cloud/manager.go@v3.259.0:188-238). No GenerateDataKey: the data key is made locally.
         statements.push({
             Sid: "StateSecretsKey",
             Effect: "Allow",
-            Action: access === "read" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            Action: access === "init" ? ["kms:Decrypt", "kms:Encrypt"] : "kms:Decrypt",
             Resource: scope.kmsKeyArn,
         });
     }
@@ -100,27 +203,30 @@ export function stateBackendScope(
 export const S3_BUCKET_RE = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export const S3_PREFIX_RE = /^[A-Za-z0-9!_.'()/-]{1,512}$/;
 
-/** Problems with a Pulumi S3 state backend (`stateBackend.*`; also used by the deployer). */
-export function validateStateBackend(backend: StateBackend | undefined, problems: Problems): void {
+/** The config shape of a state backend, shared by `stateBackend` and `previewRole.stateBackend`. */
+export const STATE_BACKEND_FIELDS = { bucket: "string", prefix: "string", kmsKeyArn: "string" } as const;
+
+/** Problems with a Pulumi S3 state backend at `field` (`stateBackend`; also the deployer's and the preview role's). */
+export function validateStateBackend(backend: StateBackend | undefined, problems: Problems, field = "stateBackend"): void {
     if (backend === undefined) {
         return;
     }
     if (typeof backend.bucket !== "string" || backend.bucket === "") {
-        problems.missing("stateBackend.bucket", `the state bucket's name, as in s3://<bucket> (e.g. "acme-pulumi-state")`);
+        problems.missing(`${field}.bucket`, `the state bucket's name, as in s3://<bucket> (e.g. "acme-pulumi-state")`);
     } else if (!S3_BUCKET_RE.test(backend.bucket)) {
-        problems.invalid("stateBackend.bucket", backend.bucket, "use an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-', no wildcards");
+        problems.invalid(`${field}.bucket`, backend.bucket, "use an S3 bucket name: 3–63 lowercase letters, digits, '.' and '-', no wildcards");
     }
     if (backend.prefix !== undefined && (!S3_PREFIX_RE.test(backend.prefix) || backend.prefix.includes(".."))) {
-        problems.invalid("stateBackend.prefix", backend.prefix, `use the backend URL's path without wildcards (e.g. "infra" for s3://bucket/infra)`);
+        problems.invalid(`${field}.prefix`, backend.prefix, `use the backend URL's path without wildcards (e.g. "infra" for s3://bucket/infra)`);
     }
     if (backend.kmsKeyArn !== undefined && !KMS_KEY_ARN_RE.test(backend.kmsKeyArn)) {
-        problems.invalid("stateBackend.kmsKeyArn", backend.kmsKeyArn, "use a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>, no wildcards or aliases");
+        problems.invalid(`${field}.kmsKeyArn`, backend.kmsKeyArn, "use a KMS key ARN, arn:<partition>:kms:<region>:<account-id>:key/<key-id>, no wildcards or aliases");
     }
 }
 
 export const stateBackend: Capability<"stateBackend", StateBackendScope> = {
     key: "stateBackend",
-    shape: { object: { bucket: "string", prefix: "string", kmsKeyArn: "string" } },
+    shape: { object: STATE_BACKEND_FIELDS },
     validate: (backend, _args, problems) => validateStateBackend(backend, problems),
     resolve: (backend, target) => stateBackendScope(target.partition, backend, target.project, target.stack),
     ciStatements: (scope) => stateBackendStatements(scope, "readWrite"),
