@@ -242,7 +242,14 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
 
     private failIfAny(problems: Problems): void {
         if (problems.list.length > 0) {
-            throw new pulumi.ResourceError(formatProblems("EcrCiEnvironment has invalid arguments", problems.list), this);
+            const error = new pulumi.ResourceError(formatProblems("EcrCiEnvironment has invalid arguments", problems.list), this);
+            // One refusal fails the inputs of every child that waits on it, and Pulumi's serializer
+            // prefixes `error serializing property "<name>": ` onto the (shared) error's message once
+            // per failed property (runtime/rpc.js serializeFilteredProperties): with the target gate,
+            // once per child. The runtime reports the error once (by identity); keep its text whole.
+            const message = error.message;
+            Object.defineProperty(error, "message", { get: () => message, set: () => undefined });
+            throw error;
         }
     }
 }
