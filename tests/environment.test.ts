@@ -423,7 +423,7 @@ describe("EcrCiEnvironment: invalid arguments", () => {
         assert.equal(
             err.message,
             [
-                `EcrCiEnvironment has invalid arguments: 1 problem:`,
+                `error serializing property "assumeRolePolicy": EcrCiEnvironment has invalid arguments: 1 problem:`,
                 `  - args.oidcProvider = "arn:aws:iam::123456789012:role/not-a-provider": use "create" or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com`,
             ].join("\n"),
         );

@@ -212,7 +212,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         if (problems.list.length === 0) {
             checkDocumentSizes(args, { ...target, project: pulumi.getProject(), stack: pulumi.getStack() }, problems);
         }
-        this.failIfAny(problems);
+        this.failIfAny(problems, true);
         warnings.forEach((warning) => pulumi.log.warn(warning, this));
         return target;
     }
@@ -230,7 +230,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                       // Plain values were checked with the target already (checkedTarget).
                       const resolved = { ecsDeploy: scope } as unknown as EcrCiEnvironmentArgs;
                       const warnings = checkTargetRules(resolved, { partition: t.partition, region: t.region, accountIds: [t.accountId] }, problems);
-                      this.failIfAny(problems);
+                      this.failIfAny(problems, true);
                       warnings.forEach((warning) => pulumi.log.warn(warning, this));
                   }
                   this.failIfAny(problems);
@@ -240,15 +240,18 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         return resolvedEcs.apply((ecsDeploy) => ({ ...(args as ResolvedEnvironmentArgs), ...(ecsDeploy ? { ecsDeploy } : {}) }));
     }
 
-    private failIfAny(problems: Problems): void {
+    /** `shared`: the refusal fails many children's inputs (see below). */
+    private failIfAny(problems: Problems, shared = false): void {
         if (problems.list.length > 0) {
             const error = new pulumi.ResourceError(formatProblems("EcrCiEnvironment has invalid arguments", problems.list), this);
-            // One refusal fails the inputs of every child that waits on it, and Pulumi's serializer
-            // prefixes `error serializing property "<name>": ` onto the (shared) error's message once
-            // per failed property (runtime/rpc.js serializeFilteredProperties): with the target gate,
-            // once per child. The runtime reports the error once (by identity); keep its text whole.
-            const message = error.message;
-            Object.defineProperty(error, "message", { get: () => message, set: () => undefined });
+            if (shared) {
+                // A target refusal fails the inputs of every child, and Pulumi's serializer prefixes
+                // `error serializing property "<name>": ` onto the one shared error's message per
+                // failed property (@pulumi/pulumi runtime/rpc.js): once per child. The runtime
+                // reports the error once (by identity); keep its text whole.
+                const message = error.message;
+                Object.defineProperty(error, "message", { get: () => message, set: () => undefined });
+            }
             throw error;
         }
     }
