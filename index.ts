@@ -5,7 +5,7 @@ import { AuthMode, EcrCiEnvironment, EcrCiValidationError, parseStackConfig } fr
 
 function readArgs() {
     try {
-        return parseStackConfig(pulumi.runtime.allConfig());
+        return parseStackConfig(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
     } catch (err) {
         // Every problem at once, no stack trace.
         throw err instanceof EcrCiValidationError ? new pulumi.RunError(err.message) : err;

@@ -113,7 +113,7 @@ describe("parseStackConfig: every problem reported together, key named, value ec
                 github: GITHUB,
             },
             message: problems(
-                `ecr-ci:repositorys is not a known setting (did you mean ecr-ci:repositories?); known: ecr-ci:environment, ecr-ci:repositories, ecr-ci:protect, ecr-ci:authMode, ecr-ci:github, ecr-ci:oidcProvider, ecr-ci:maxSessionDurationSeconds, ecr-ci:iamPath, ecr-ci:permissionsBoundaryArn, ecr-ci:pgpKey, ecr-ci:pullFrom, ecr-ci:ecsDeploy, ecr-ci:createRepositories, ecr-ci:stateBackend, ecr-ci:previewRole, ecr-ci:tags`,
+                `ecr-ci:repositorys is not a known setting (did you mean ecr-ci:repositories?); known: ecr-ci:environment, ecr-ci:repositories, ecr-ci:protect, ecr-ci:authMode, ecr-ci:github, ecr-ci:oidcProvider, ecr-ci:maxSessionDurationSeconds, ecr-ci:trustPolicyMaxChars, ecr-ci:iamPath, ecr-ci:permissionsBoundaryArn, ecr-ci:pgpKey, ecr-ci:pullFrom, ecr-ci:ecsDeploy, ecr-ci:createRepositories, ecr-ci:stateBackend, ecr-ci:previewRole, ecr-ci:tags`,
                 `ecr-ci:repositories[2].scanOnPsh is not a known setting (did you mean scanOnPush?); known: name, imageTagMutability, scanOnPush, kmsKeyArn, untaggedExpiryDays, keepImages, forceDelete, pullAccounts`,
                 `ecr-ci:environment = "Dev": use 1–32 characters from a-z, 0-9 and '-' (e.g. "dev")`,
                 `ecr-ci:repositories[0].name = "App": use 2–256 lowercase characters: letters and digits, separated by single '.', '_', '-' or '/' (e.g. "app-dev" or "team/app")`,

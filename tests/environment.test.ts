@@ -447,3 +447,116 @@ describe("EcrCiEnvironment: invalid arguments", () => {
         (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
     });
 });
+
+describe("EcrCiEnvironment: limits (core/limits.ts), before any resource", () => {
+    /** Every rejection until the registrations settle (a target refusal fails every child's inputs). */
+    async function rejections(run: () => void): Promise<string[]> {
+        const saved = process.listeners("unhandledRejection");
+        process.removeAllListeners("unhandledRejection");
+        const seen: string[] = [];
+        process.on("unhandledRejection", (reason) => seen.push((reason as Error).message));
+        try {
+            run();
+            // A failed registration never completes, so the runtime's RPCs never settle: wait for the
+            // first failure, then a moment for the others (every child fails on the same input).
+            for (let waited = 0; seen.length === 0 && waited < 5000; waited += 20) {
+                await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+        } finally {
+            process.removeAllListeners("unhandledRejection");
+            saved.forEach((l) => process.on("unhandledRejection", l));
+        }
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
+        return [...new Set(seen)];
+    }
+    const names = (m: AwsMocks) => m.resources.map((r) => r.type);
+    const branches = Array.from({ length: 20 }, (_, i) => `release-${String(i).padStart(2, "0")}`);
+    const services = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `service-${String(i).padStart(3, "0")}` }));
+
+    it("a trust policy over IAM's 2048 is refused by the constructor: nothing registered", async () => {
+        const mocks = await setAwsMocks();
+        assert.throws(
+            () => new EcrCiEnvironment("dev", { ...OIDC, github: { ...OIDC.github!, branches, ownerId: "123456789", repositoryId: "987654321" } }),
+            (err: Error) =>
+                pulumi.RunError.isInstance(err) &&
+                err.message ===
+                    [
+                        `EcrCiEnvironment "dev" has invalid arguments: 1 problem:`,
+                        `  - args.github = {"owner":"acme","repository":"app","branches":["release-00","release-01","release-02","release-03","release-04","rele...: the role's trust policy would be 2441 characters (whitespace excluded), over IAM's default 2048 (quota ACLSizePerRole): trust fewer branches, tags or environments, or cover several with one pattern (e.g. "release/*"), or, with a raised ACLSizePerRole quota, set args.trustPolicyMaxChars to it (at most 4096)`,
+                    ].join("\n"),
+        );
+        await settle();
+        assert.deepEqual(mocks.resources, []);
+    });
+
+    it("a CI policy that fits only in a shorter region is refused once the target is known: no child registered", async () => {
+        // 96 repositories: 6141 characters in eu-west-1 (the shortest region), 6621 in ap-southeast-5.
+        const mocks = await setAwsMocks({ region: "ap-southeast-5" });
+        const failures = await rejections(() => new EcrCiEnvironment("dev", { ...OIDC, repositories: services(96) }));
+        assert.deepEqual(failures, [
+            [
+                `EcrCiEnvironment has invalid arguments: 1 problem:`,
+                `  - args.repositories give the CI policy 6621 characters (whitespace excluded), over IAM's 6144 for a managed policy, which cannot be raised: split the repositories over several environments (stacks), or pull from fewer repositories`,
+            ].join("\n"),
+        ]);
+        assert.deepEqual(names(mocks), [T.component]);
+    });
+
+    it("the same environment in eu-west-1 registers", async () => {
+        const { mocks } = await deploy({ ...OIDC, repositories: services(96) });
+        assert.equal(mocks.ofType(T.repository).length, 96);
+    });
+
+    it("ARNs of another partition, and a provider of another account: refused once the target is known, no child registered", async () => {
+        const mocks = await setAwsMocks({ region: "cn-north-1" });
+        const failures = await rejections(
+            () =>
+                new EcrCiEnvironment("dev", {
+                    ...OIDC,
+                    oidcProvider: `arn:aws-cn:iam::111111111111:oidc-provider/${GH}`,
+                    permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/b`,
+                }),
+        );
+        assert.deepEqual(failures, [
+            [
+                `EcrCiEnvironment has invalid arguments: 2 problems:`,
+                `  - args.oidcProvider = "arn:aws-cn:iam::111111111111:oidc-provider/${GH}": the provider is in account 111111111111, but the stack deploys to account ${ACCOUNT}; a role trusts only an OIDC provider of its own account: use that account's provider ARN, or "create"`,
+                `  - args.permissionsBoundaryArn = "arn:aws:iam::${ACCOUNT}:policy/b": is an ARN of partition aws, but the stack deploys to region cn-north-1 of partition aws-cn, where IAM refuses it; use the arn:aws-cn: ARN`,
+            ].join("\n"),
+        ]);
+        assert.deepEqual(names(mocks), [T.component]);
+    });
+
+    it("an ECS cluster given as an Output, in another account: refused when it resolves", async () => {
+        await setAwsMocks();
+        const failures = await rejections(
+            () => new EcrCiEnvironment("dev", { ...OIDC, ecsDeploy: { clusterArn: pulumi.output("arn:aws:ecs:eu-west-1:111111111111:cluster/main"), services: ["web"], passRoleArns: [] } }),
+        );
+        assert.deepEqual(failures, [
+            [
+                `EcrCiEnvironment has invalid arguments: 1 problem:`,
+                `  - args.ecsDeploy.clusterArn = "arn:aws:ecs:eu-west-1:111111111111:cluster/main": the cluster is in account 111111111111, but the stack deploys to account ${ACCOUNT}; ECS has no cross-account UpdateService: configure ecsDeploy in a stack of the cluster's account`,
+            ].join("\n"),
+        ]);
+    });
+
+    it("an ECS cluster in another region is a visible warning, not a refusal", async () => {
+        const log = pulumi.log as { warn: (message: string) => Promise<void> };
+        const original = log.warn;
+        const warnings: string[] = [];
+        log.warn = async (message: string) => void warnings.push(message);
+        try {
+            const { mocks } = await deploy({ ...OIDC, ecsDeploy: { clusterArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/main`, services: ["web"], passRoleArns: [] } });
+            assert.equal(mocks.ofType(T.policy).length, 1);
+            const plain = await deploy({ ...OIDC, ecsDeploy: { clusterArn: `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/main`, services: ["web"], passRoleArns: [] } });
+            assert.equal(plain.mocks.ofType(T.policy).length, 1);
+        } finally {
+            log.warn = original;
+        }
+        assert.deepEqual(warnings, [
+            `args.ecsDeploy.clusterArn = "arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/main": the cluster is in us-east-1, the stack in eu-west-1; the deploy job must call ECS in us-east-1 (e.g. aws-region: us-east-1 for that step) while images are pushed to eu-west-1`,
+        ]);
+    });
+});

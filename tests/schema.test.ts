@@ -139,6 +139,7 @@ describe("multi-language package schema (PulumiPlugin.yaml)", () => {
             "github?": "GitHub",
             "oidcProvider?": "Input<string>",
             "maxSessionDurationSeconds?": "number",
+            "trustPolicyMaxChars?": "number",
             "iamPath?": "string",
             "permissionsBoundaryArn?": "string",
             "pgpKey?": "string",

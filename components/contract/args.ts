@@ -167,6 +167,13 @@ export interface EcrCiEnvironmentArgs {
     readonly oidcProvider?: Input<string | undefined>;
     /** Maximum role session length in seconds, 3600–43200. OIDC mode only. @default 3600 */
     readonly maxSessionDurationSeconds?: number;
+    /**
+     * The longest role trust policy IAM accepts in this account, in characters without whitespace:
+     * IAM's default quota (`ACLSizePerRole`) is 2048. Set it only once AWS has raised the account's
+     * "Role trust policy length" quota (Service Quotas L-C07B4B0D); 2048–4096. A longer trust policy
+     * is refused before anything is created. OIDC mode only. @default 2048
+     */
+    readonly trustPolicyMaxChars?: number;
     /** IAM path of the role or user, `/` or `/segment/.../`. @default "/" for the role, "/ci/" for the user */
     readonly iamPath?: string;
     /**

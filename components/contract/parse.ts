@@ -12,6 +12,7 @@ import { ecsDeploy } from "../core/capabilities/ecs-deploy";
 import { previewRole } from "../core/capabilities/preview-role";
 import { promotion } from "../core/capabilities/promotion";
 import { stateBackend } from "../core/capabilities/state-backend";
+import { ALLOWED_ACCOUNTS_KEY, REGION_KEY, StackContext, editDistance } from "../core/limits";
 
 export const CONFIG_NAMESPACE = "ecr-ci";
 
@@ -54,6 +55,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
     github: { object: GITHUB_FIELDS },
     oidcProvider: "string",
     maxSessionDurationSeconds: "integer",
+    trustPolicyMaxChars: "integer",
     iamPath: "string",
     permissionsBoundaryArn: "string",
     pgpKey: "string",
@@ -74,20 +76,6 @@ const SCALAR_HINT: Record<Scalar, string> = {
     "string[]": `use a list of strings (e.g. ["main"])`,
     record: `use a map of strings (e.g. { team: "platform" })`,
 };
-
-function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diagonal = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const above = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diagonal = above;
-        }
-    }
-    return row[b.length];
-}
 
 /** The known name closest to `name`, if it is close enough to be a typo. */
 export function closest(name: string, known: readonly string[]): string | undefined {
@@ -255,14 +243,35 @@ export function parseNamespace<T>(config: Readonly<Record<string, string>>, spec
 }
 
 /**
- * Parse and validate the `ecr-ci:` keys of a stack's config. Other namespaces (`aws:region`, …)
- * are ignored. Throws `EcrCiValidationError` with every problem, each naming the key.
+ * What the stack's own config says about where it deploys: `aws:region`, and the AWS provider's
+ * `aws:allowedAccountIds` (a list, as JSON text) when set; anything unreadable is left to the provider.
  */
-export function parseStackConfig(config: Readonly<Record<string, string>>): EcrCiEnvironmentArgs {
+export function stackContext(config: Readonly<Record<string, string>>): StackContext {
+    const region = config[REGION_KEY];
+    let accountIds: string[] | undefined;
+    try {
+        const parsed: unknown = config[ALLOWED_ACCOUNTS_KEY] === undefined ? undefined : JSON.parse(config[ALLOWED_ACCOUNTS_KEY]);
+        if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((a) => typeof a === "string")) {
+            accountIds = parsed;
+        }
+    } catch {
+        // not a list: the AWS provider reports it
+    }
+    return { ...(region !== undefined ? { region } : {}), ...(accountIds ? { accountIds } : {}) };
+}
+
+/**
+ * Parse and validate the `ecr-ci:` keys of a stack's config. Of other namespaces only `aws:region`
+ * and `aws:allowedAccountIds` are read, for the rules that need the target (partition, region,
+ * account); `stack` (the Pulumi project and stack) sizes the state backend's statements exactly.
+ * Throws `EcrCiValidationError` with every problem, each naming the key.
+ */
+export function parseStackConfig(config: Readonly<Record<string, string>>, stack: Pick<StackContext, "project" | "stack"> = {}): EcrCiEnvironmentArgs {
+    const context = { ...stackContext(config), ...stack };
     return parseNamespace(config, {
         namespace: CONFIG_NAMESPACE,
         schema: CONFIG_SCHEMA,
-        validate: validateEnvironmentArgs,
+        validate: (args, keyOf, problems) => validateEnvironmentArgs(args, keyOf, context, problems),
         subject: "Invalid ecr-ci stack configuration",
     });
 }

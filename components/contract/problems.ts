@@ -55,6 +55,11 @@ export class Problems {
         return this.keyOf(field);
     }
 
+    /** Put `other`'s problems before these (e.g. the region's, which other rules depend on). */
+    prepend(other: Problems): void {
+        this.found.unshift(...other.items);
+    }
+
     /** Every problem, as data. */
     get items(): readonly Problem[] {
         return this.found;

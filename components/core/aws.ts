@@ -19,6 +19,84 @@ export function stsAudience(target: Pick<AwsTarget, "dnsSuffix">): string {
     return `sts.${target.dnsSuffix}`;
 }
 
+/**
+ * The regions of each partition ecr-ci supports, from the `Region` enum of @pulumi/aws@7.48.0
+ * (node_modules/@pulumi/aws/types/enums/index.d.ts), the provider this package deploys with;
+ * partitions as in aws/aws-sdk-js-v3 packages/util-endpoints/src/lib/aws/partitions.json@685ff5d
+ * (`cn-*` is aws-cn, `us-gov-*` is aws-us-gov). tests/limits.test.ts fails when the enum gains or
+ * loses a region, so this list is revisited with every provider upgrade.
+ */
+export const REGIONS: Readonly<Record<(typeof PARTITIONS)[number], readonly string[]>> = {
+    aws: [
+        "af-south-1",
+        "ap-east-1",
+        "ap-east-2",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-south-1",
+        "ap-south-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-southeast-3",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-6",
+        "ap-southeast-7",
+        "ca-central-1",
+        "ca-west-1",
+        "eu-central-1",
+        "eu-central-2",
+        "eu-north-1",
+        "eu-south-1",
+        "eu-south-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "il-central-1",
+        "me-central-1",
+        "me-south-1",
+        "mx-central-1",
+        "sa-east-1",
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+    ],
+    "aws-cn": ["cn-north-1", "cn-northwest-1"],
+    "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
+};
+
+/**
+ * Regions of the same enum in partitions GitHub-hosted workflows cannot federate into (the isolated
+ * partitions) or that ecr-ci's ARN rules do not cover yet (the European Sovereign Cloud), by prefix.
+ */
+export const UNSUPPORTED_REGION_PARTITIONS: readonly (readonly [prefix: string, partition: string])[] = [
+    ["us-isob-", "aws-iso-b"],
+    ["us-isof-", "aws-iso-f"],
+    ["us-iso-", "aws-iso"],
+    ["eu-isoe-", "aws-iso-e"],
+    ["eusc-", "aws-eusc"],
+];
+
+export const ALL_REGIONS: readonly string[] = Object.values(REGIONS).flat();
+
+/** The partition of a region ecr-ci supports, or undefined. */
+export function partitionOfRegion(region: string): (typeof PARTITIONS)[number] | undefined {
+    return PARTITIONS.find((p) => REGIONS[p].includes(region));
+}
+
+/** The DNS suffix of a partition (`amazonaws.com.cn` in China), as getPartition reports it. */
+export function dnsSuffixOf(partition: string): string {
+    return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}
+
+/** The partition, region and account fields of an ARN (`arn:<partition>:<service>:<region>:<account>:…`). */
+export function arnParts(arn: string): { partition: string; region: string; accountId: string } | undefined {
+    const match = /^arn:([^:]*):[^:]*:([^:]*):([^:]*):/.exec(arn);
+    return match ? { partition: match[1], region: match[2], accountId: match[3] } : undefined;
+}
+
 export const ACCOUNT_ID_RE = /^\d{12}$/;
 export const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** `arn:<partition>:ecs:<region>:<account>:cluster/<name>` */

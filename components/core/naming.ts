@@ -12,7 +12,7 @@ export function principalName(environment: string): string {
 
 /** Physical name of the preview role and its policy: `ecr-ci-<environment>-preview`. */
 export function previewRoleName(environment: string): string {
-    return `${principalName(environment)}-preview`;
+    return `${principalName(environment)}${PREVIEW_SUFFIX}`;
 }
 
 /** The Pulumi project of the environments' stacks (Pulumi.yaml `name`): the deployer may use every stack of it. */
@@ -59,3 +59,21 @@ export function ecrCiArnPatterns(scope: { readonly partition: string; readonly a
 export function policyPaths(scope: { readonly rolePaths: readonly string[]; readonly userPaths: readonly string[] }): string[] {
     return sortedUnique([...scope.rolePaths, ...scope.userPaths]);
 }
+
+/**
+ * IAM's length limits for names and paths (IAM User Guide, "IAM and AWS STS quotas",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+ */
+export const IAM_NAME_MAX_CHARS = { role: 64, user: 64, policy: 128, path: 512 } as const;
+
+/** The suffix of a preview role's name: an environment named `<env>-preview` would take `<env>`'s. */
+export const PREVIEW_SUFFIX = "-preview";
+
+/**
+ * Environment names whose principal name (`ecr-ci-<environment>`) is one of the bootstrap's fixed
+ * names. IAM names are unique per account, case-insensitively (same quotas page).
+ */
+export const RESERVED_ENVIRONMENTS: Readonly<Record<string, string>> = {
+    [DEPLOYER_NAME.slice(ECR_CI_NAME_PREFIX.length)]: `the bootstrap's deployer role and policy ${DEPLOYER_NAME}`,
+    [BOUNDARY_NAME.slice(ECR_CI_NAME_PREFIX.length)]: `the bootstrap's permissions boundary ${BOUNDARY_NAME}`,
+};

@@ -6,7 +6,20 @@ import { CAPABILITIES } from "./capabilities";
 import { checkPullAccounts } from "./capabilities/cross-account-pull";
 import { isInt, validateTags } from "./checks";
 import { GITHUB_TOKEN_HOST } from "./github";
-import { MANAGED_TAG_KEYS, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_LOOKUP } from "./naming";
+import {
+    StackContext,
+    TRUST_POLICY_DEFAULT_MAX_CHARS,
+    TRUST_POLICY_QUOTA_MAX_CHARS,
+    checkDocumentSizes,
+    checkEnvironmentCharactersAndTags,
+    checkEnvironmentName,
+    checkIamNames,
+    checkRegion,
+    checkTargetRules,
+    knownTarget,
+    sizingTarget,
+} from "./limits";
+import { MANAGED_TAG_KEYS, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_LOOKUP, principalName, previewRoleName } from "./naming";
 import { KeyOf, Problems, argsKey } from "../contract/problems";
 import { AuthMode, EcrCiEnvironmentArgs, GitHub, ImageTagMutability } from "../contract/args";
 
@@ -144,12 +157,29 @@ export function validateOidcProvider(value: unknown, enterpriseSlug: string | un
     }
 }
 
-/** Problems with `args`; empty when valid. `keyOf` names fields the way the caller wrote them; `problems` (if given) also holds them as data. */
-export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf = argsKey, problems = new Problems(keyOf)): readonly string[] {
+/**
+ * Problems with `args`; empty when valid. `keyOf` names fields the way the caller wrote them;
+ * `problems` (if given) also holds them as data. `context` is what is known of where the stack
+ * deploys (the stack program knows `aws:region`): rules that need the region, partition or account
+ * run when it is given (core/limits.ts).
+ */
+export function validateEnvironmentArgs(
+    args: EcrCiEnvironmentArgs,
+    keyOf: KeyOf = argsKey,
+    context: StackContext = {},
+    problems = new Problems(keyOf),
+): readonly string[] {
+    // `aws:region` is another namespace's key: named as written, whatever `keyOf` does.
+    const stackProblems = new Problems((field) => field);
+    if (context.region !== undefined) {
+        checkRegion(context.region, stackProblems);
+    }
     if (typeof args.environment !== "string" || args.environment === "") {
         problems.missing("environment", `the environment name, 1–32 characters from a-z, 0-9 and '-' (e.g. "dev")`);
     } else if (!ENVIRONMENT_RE.test(args.environment)) {
         problems.invalid("environment", args.environment, `use 1–32 characters from a-z, 0-9 and '-' (e.g. "dev")`);
+    } else {
+        checkEnvironmentName(args.environment, problems);
     }
 
     const repositories = args.repositories ?? [];
@@ -208,11 +238,18 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
         if (args.maxSessionDurationSeconds !== undefined && !isInt(args.maxSessionDurationSeconds, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS)) {
             problems.invalid("maxSessionDurationSeconds", args.maxSessionDurationSeconds, `use a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`);
         }
+        if (args.trustPolicyMaxChars !== undefined && !isInt(args.trustPolicyMaxChars, TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_QUOTA_MAX_CHARS)) {
+            problems.invalid(
+                "trustPolicyMaxChars",
+                args.trustPolicyMaxChars,
+                `use the account's "Role trust policy length" quota (ACLSizePerRole, Service Quotas L-C07B4B0D): a whole number of characters from ${TRUST_POLICY_DEFAULT_MAX_CHARS} (IAM's default) to ${TRUST_POLICY_QUOTA_MAX_CHARS} (IAM's maximum)`,
+            );
+        }
         if (args.pgpKey !== undefined) {
             problems.other("pgpKey", `only applies to authMode "user" (an OIDC role has no access key): remove it`);
         }
     } else {
-        const oidcOnly = ["github", "oidcProvider", "maxSessionDurationSeconds"] as const;
+        const oidcOnly = ["github", "oidcProvider", "maxSessionDurationSeconds", "trustPolicyMaxChars"] as const;
         for (const field of oidcOnly) {
             if (args[field] !== undefined) {
                 problems.other(field, `only applies to authMode "oidc": remove it, or set authMode to "oidc" (preferred: no long-lived key)`);
@@ -247,5 +284,27 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
             );
         }
     }
+    checkEnvironmentCharactersAndTags(args, problems);
+    if (typeof args.environment === "string" && ENVIRONMENT_RE.test(args.environment)) {
+        const path = args.iamPath ?? "/";
+        const principal = (args.authMode ?? AuthMode.Oidc) === AuthMode.User ? "user" : "role";
+        checkIamNames(
+            [
+                { field: "environment", kind: principal, name: principalName(args.environment), path },
+                { field: "environment", kind: "policy", name: principalName(args.environment), path },
+                ...(args.previewRole ? [{ field: "environment", kind: "role" as const, name: previewRoleName(args.environment), path }] : []),
+            ],
+            problems,
+        );
+    }
+    const target = knownTarget(context);
+    if (target) {
+        checkTargetRules(args, target, problems);
+    }
+    if (problems.list.length === 0 && stackProblems.list.length === 0) {
+        // The documents the plan builds, sized as IAM counts them, once everything else is valid.
+        checkDocumentSizes(args, sizingTarget(context), problems);
+    }
+    problems.prepend(stackProblems);
     return problems.list;
 }

@@ -9,6 +9,7 @@ import { getOpenIdConnectProviderOutput } from "@pulumi/aws/iam/getOpenIdConnect
 import { AwsTarget, stsAudience } from "../core/aws";
 import { checkEcsDeploy } from "../core/capabilities/ecs-deploy";
 import { EnvironmentDocuments, EnvironmentLayout, RepositoryLayout, ResolvedEnvironmentArgs, environmentDocuments, environmentLayout, trustDocuments } from "../core/environment-plan";
+import { checkDocumentSizes, checkTargetRules } from "../core/limits";
 import { OIDC_PROVIDER_CREATE, OIDC_PROVIDER_LOOKUP } from "../core/naming";
 import { githubActionsSnippet } from "../core/snippet";
 import { validateEnvironmentArgs, validateOidcProvider } from "../core/validate";
@@ -62,7 +63,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
     public readonly githubActionsSnippet: pulumi.Output<string>;
 
     constructor(name: string, args: EcrCiEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateEnvironmentArgs(args);
+        const problems = validateEnvironmentArgs(args, argsKey, { project: pulumi.getProject(), stack: pulumi.getStack() });
         if (problems.length > 0) {
             // RunError: the user sees the messages, not a stack trace.
             throw new pulumi.RunError(formatProblems(`EcrCiEnvironment "${name}" has invalid arguments`, problems));
@@ -73,14 +74,16 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         // every Input are known) → resources → outputs.
         const layout = environmentLayout(name, args);
         const tags = layout.tags;
-        const target = sharedAwsTarget(this);
+        // Every child waits for the target to pass the rules that need it (partition, account, sizes
+        // in the real partition and region), so a refusal there registers no child either.
+        const target = sharedAwsTarget(this).apply((t) => this.checkedTarget(t, args));
         const providerArn = layout.role ? this.providerArn(layout, args, target) : undefined;
         const planTarget = target.apply((t) => ({ ...t, project: pulumi.getProject(), stack: pulumi.getStack() }));
-        const resolved = this.resolvedInputs(args);
+        const resolved = this.resolvedInputs(args, target);
         const documents = pulumi.all([planTarget, resolved]).apply(([t, a]) => environmentDocuments(layout, a, t));
         const trust = pulumi.all([planTarget, resolved, providerArn]).apply(([t, a, arn]) => trustDocuments(layout, a, t, arn ?? ""));
 
-        const repositories = layout.repositories.map((repo) => this.repository(repo, documents, tags));
+        const repositories = layout.repositories.map((repo) => this.repository(repo, target, documents, tags));
         this.repositoryUrls = pulumi.output(Object.fromEntries(repositories.map((r) => [r.name, r.repository.repositoryUrl])));
         this.repositoryArns = pulumi.output(Object.fromEntries(repositories.map((r) => [r.name, r.repository.arn])));
         this.registryId = repositories[0].repository.registryId;
@@ -110,7 +113,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
             this.userName = this.accessKeyId = this.secretAccessKey = this.encryptedSecretAccessKey = none;
         } else {
             const spec = layout.user!;
-            const user = new iam.User(spec.childName, { name: spec.name, path: spec.path, permissionsBoundary: spec.permissionsBoundary, tags }, { parent: this });
+            const user = new iam.User(spec.childName, { name: target.apply(() => spec.name), path: spec.path, permissionsBoundary: spec.permissionsBoundary, tags }, { parent: this });
             new iam.UserPolicyAttachment(spec.childName, { user: user.name, policyArn: policy.arn }, { parent: this });
             const key = new iam.AccessKey(spec.childName, { user: user.name, pgpKey: spec.pgpKey }, { parent: this });
             this.userName = user.name;
@@ -155,6 +158,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
 
     private repository(
         repo: RepositoryLayout,
+        target: pulumi.Output<AwsTarget>,
         documents: pulumi.Output<EnvironmentDocuments>,
         tags: Readonly<Record<string, string>>,
     ): { name: string; repository: ecr.Repository } {
@@ -162,7 +166,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         const repository = new ecr.Repository(
             childName,
             {
-                name: settings.name,
+                name: target.apply(() => settings.name),
                 imageTagMutability: settings.imageTagMutability,
                 imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
                 encryptionConfigurations: [settings.encryption],
@@ -218,14 +222,38 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         });
     }
 
+    /**
+     * The target, once it passes the rules that need it: every configured ARN in its partition, the
+     * OIDC provider and the ECS cluster in its account, and the documents (sized in its partition and
+     * region) within IAM's limits. Warns when the ECS cluster is in another region.
+     */
+    private checkedTarget(target: AwsTarget, args: EcrCiEnvironmentArgs): AwsTarget {
+        const problems = new Problems(argsKey);
+        const warnings = checkTargetRules(args, { partition: target.partition, region: target.region, accountIds: [target.accountId] }, problems);
+        if (problems.list.length === 0) {
+            checkDocumentSizes(args, { ...target, project: pulumi.getProject(), stack: pulumi.getStack() }, problems);
+        }
+        this.failIfAny(problems, true);
+        warnings.forEach((warning) => pulumi.log.warn(warning, this));
+        return target;
+    }
+
     /** The args with every Input resolved; Outputs (e.g. a cluster ARN from another resource) are checked once known. */
-    private resolvedInputs(args: EcrCiEnvironmentArgs): pulumi.Output<ResolvedEnvironmentArgs> {
+    private resolvedInputs(args: EcrCiEnvironmentArgs, target: pulumi.Output<AwsTarget>): pulumi.Output<ResolvedEnvironmentArgs> {
         const ecs = args.ecsDeploy;
+        const plain = ecs !== undefined && [ecs.clusterArn, ...ecs.services, ...(ecs.passRoleArns ?? [])].every((v) => typeof v === "string");
         const resolvedEcs: pulumi.Output<ResolvedEnvironmentArgs["ecsDeploy"]> = ecs
-            ? pulumi.all([ecs.clusterArn, pulumi.all(ecs.services), pulumi.all(ecs.passRoleArns ?? [])]).apply(([clusterArn, services, passRoleArns]) => {
+            ? pulumi.all([target, ecs.clusterArn, pulumi.all(ecs.services), pulumi.all(ecs.passRoleArns ?? [])]).apply(([t, clusterArn, services, passRoleArns]) => {
                   const scope = { clusterArn, services, passRoleArns };
                   const problems = new Problems(argsKey);
                   checkEcsDeploy(scope, problems);
+                  if (!plain) {
+                      // Plain values were checked with the target already (checkedTarget).
+                      const resolved = { ecsDeploy: scope } as unknown as EcrCiEnvironmentArgs;
+                      const warnings = checkTargetRules(resolved, { partition: t.partition, region: t.region, accountIds: [t.accountId] }, problems);
+                      this.failIfAny(problems, true);
+                      warnings.forEach((warning) => pulumi.log.warn(warning, this));
+                  }
                   this.failIfAny(problems);
                   return scope;
               })
@@ -233,9 +261,19 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         return resolvedEcs.apply((ecsDeploy) => ({ ...(args as ResolvedEnvironmentArgs), ...(ecsDeploy ? { ecsDeploy } : {}) }));
     }
 
-    private failIfAny(problems: Problems): void {
+    /** `shared`: the refusal fails many children's inputs (see below). */
+    private failIfAny(problems: Problems, shared = false): void {
         if (problems.list.length > 0) {
-            throw new pulumi.ResourceError(formatProblems("EcrCiEnvironment has invalid arguments", problems.list), this);
+            const error = new pulumi.ResourceError(formatProblems("EcrCiEnvironment has invalid arguments", problems.list), this);
+            if (shared) {
+                // A target refusal fails the inputs of every child, and Pulumi's serializer prefixes
+                // `error serializing property "<name>": ` onto the one shared error's message per
+                // failed property (@pulumi/pulumi runtime/rpc.js): once per child. The runtime
+                // reports the error once (by identity); keep its text whole.
+                const message = error.message;
+                Object.defineProperty(error, "message", { get: () => message, set: () => undefined });
+            }
+            throw error;
         }
     }
 }

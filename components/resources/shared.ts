@@ -2,6 +2,7 @@
 // trusted through it, and a managed policy refused when over IAM's size limit.
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
+import { policyChars } from "../core/limits";
 import { MANAGED_POLICY_MAX_CHARS } from "../core/naming";
 import type { PolicyLayout } from "../core/environment-plan";
 
@@ -50,7 +51,8 @@ export function trustedRole(parent: pulumi.Resource, spec: TrustedRoleSpec, poli
 
 /**
  * A managed policy. The document is refused, with the component named, when it is over IAM's limit
- * (the pure validation refuses what it can foresee; this is the last line).
+ * (the pure validation refuses what it can foresee; this is the last line, for documents that
+ * depend on Outputs such as an `ecsDeploy.clusterArn` from another resource).
  */
 export function managedPolicy(
     parent: pulumi.Resource,
@@ -60,9 +62,10 @@ export function managedPolicy(
     opts: { protect?: boolean; what: string; remedy: string },
 ): iam.Policy {
     const policy = document.apply((text) => {
-        if (text.length > MANAGED_POLICY_MAX_CHARS) {
+        const size = policyChars(text);
+        if (size > MANAGED_POLICY_MAX_CHARS) {
             throw new pulumi.ResourceError(
-                `the ${opts.what} policy is ${text.length} characters, over IAM's ${MANAGED_POLICY_MAX_CHARS} for a managed policy: ${opts.remedy}`,
+                `the ${opts.what} policy is ${size} characters (whitespace excluded), over IAM's ${MANAGED_POLICY_MAX_CHARS} for a managed policy: ${opts.remedy}`,
                 parent,
             );
         }
