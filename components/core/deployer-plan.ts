@@ -40,7 +40,8 @@ import {
     policyPaths,
 } from "./naming";
 import { PolicyDocument, PolicyStatement, list, policyDocument, sortedUnique } from "./policy";
-import { IAM_PATH_RE, validateGitHub, validateOidcProvider } from "./validate";
+import { validateGitHub, validateOidcProvider } from "./github-rules";
+import { IAM_PATH_RE } from "./validate";
 import type { EcrCiDeployerArgs } from "../contract/args";
 import { KeyOf, Problems, argsKey } from "../contract/problems";
 
