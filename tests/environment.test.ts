@@ -119,11 +119,14 @@ describe("EcrCiEnvironment (oidc)", () => {
         const trust = parse(role.inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement, [
             {
-                Sid: "GitHubActions",
+                Sid: "GitHubRefs",
                 Effect: "Allow",
                 Principal: { Federated: provider.outputs.arn },
                 Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com", [`${GH}:sub`]: ["repo:acme/app:ref:refs/heads/dev"] } },
+                Condition: {
+                    StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com" },
+                    StringLike: { [`${GH}:sub`]: ["repo:acme/app:ref:*"], [`${GH}:ref`]: ["refs/heads/dev"] },
+                },
             },
         ]);
     });
@@ -194,7 +197,8 @@ describe("EcrCiEnvironment: stability and options", () => {
         const trust = parse(only(mocks, T.role).inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Principal, { Federated: `arn:aws-cn:iam::${ACCOUNT}:oidc-provider/${GH}` });
         assert.deepEqual(trust.Statement[0].Condition, {
-            StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com.cn", [`${GH}:sub`]: ["repo:acme/app:ref:refs/heads/dev"] },
+            StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com.cn" },
+            StringLike: { [`${GH}:sub`]: ["repo:acme/app:ref:*"], [`${GH}:ref`]: ["refs/heads/dev"] },
         });
         assert.equal(parse(only(mocks, T.policy).inputs.policy).Statement[1].Resource, `arn:aws-cn:ecr:cn-north-1:${ACCOUNT}:repository/app-dev`);
         assert.match(await promiseOf(env.githubActionsSnippet), /audience: sts\.amazonaws\.com\.cn\n/);
@@ -204,9 +208,11 @@ describe("EcrCiEnvironment: stability and options", () => {
         const { mocks } = await deploy({ ...OIDC, github: { ...OIDC.github!, enterpriseSlug: "acme-corp" } });
         assert.equal(only(mocks, T.provider).inputs.url, `https://${GH}/acme-corp`);
         const trust = parse(only(mocks, T.role).inputs.assumeRolePolicy);
-        assert.deepEqual(Object.keys((trust.Statement[0].Condition as { StringEquals: object }).StringEquals), [
+        const condition = trust.Statement[0].Condition as { StringEquals: object; StringLike: object };
+        assert.deepEqual([...Object.keys(condition.StringEquals), ...Object.keys(condition.StringLike)], [
             `${GH}/acme-corp:aud`,
             `${GH}/acme-corp:sub`,
+            `${GH}/acme-corp:ref`,
         ]);
     });
 
@@ -280,15 +286,14 @@ describe("EcrCiEnvironment: preview role and state backend", () => {
         const provider = only(mocks, T.provider);
         assert.deepEqual(parse(roles[1].inputs.assumeRolePolicy).Statement, [
             {
-                Sid: "GitHubActions",
+                Sid: "GitHubPullRequests",
                 Effect: "Allow",
                 Principal: { Federated: provider.outputs.arn },
                 Action: "sts:AssumeRoleWithWebIdentity",
                 Condition: {
-                    StringEquals: {
-                        [`${GH}:aud`]: "sts.amazonaws.com",
-                        [`${GH}:sub`]: ["repo:acme/app:pull_request", "repo:acme@111/app@222:pull_request"],
-                    },
+                    StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com", [`${GH}:repository_id`]: "222", [`${GH}:repository_owner_id`]: "111" },
+                    // pull_request runs only: a pull_request_target run presents a branch as ref.
+                    StringLike: { [`${GH}:sub`]: ["repo:acme/app:pull_request", "repo:acme@111/app@222:pull_request"], [`${GH}:ref`]: ["refs/pull/*/merge"] },
                 },
             },
         ]);

@@ -5,7 +5,7 @@
 import { EcrCiValidationError, KeyOf, Problems, show } from "./problems";
 import type { Scalar, Shape } from "./shape";
 export type { Scalar, Shape } from "./shape";
-import { AuthMode, EcrCiEnvironmentArgs, ImageTagMutability } from "./args";
+import { AuthMode, EcrCiEnvironmentArgs, GitHub, ImageTagMutability } from "./args";
 import { validateEnvironmentArgs } from "../core/validate";
 
 export const CONFIG_NAMESPACE = "ecr-ci";
@@ -21,19 +21,24 @@ const REPOSITORY_FIELDS: Record<string, Scalar> = {
     pullAccounts: "string[]",
 };
 
-/** The fields of a `github` object (shared with the bootstrap config). */
-export const GITHUB_FIELDS: Record<string, Scalar> = {
+/** The fields of a `github` object (shared with the bootstrap config), one per field of `GitHub`. */
+export const GITHUB_FIELDS = {
     owner: "string",
     repository: "string",
     branches: "string[]",
     tags: "string[]",
     environments: "string[]",
+    environmentRefs: "strings",
     pullRequests: "boolean",
     ownerId: "id",
     repositoryId: "id",
+    subjectFormat: "string",
+    subjectClaims: "string[]",
     enterpriseSlug: "string",
-    jobWorkflowRef: "string",
-};
+    gheSubdomain: "string",
+    serverHost: "string",
+    jobWorkflowRef: "strings",
+} as const satisfies Record<keyof GitHub, Scalar>;
 
 /** Every key of the `ecr-ci:` namespace and its shape: the public config contract. */
 export const CONFIG_SCHEMA: Readonly<Record<string, Shape>> = {
@@ -62,6 +67,7 @@ const SCALAR_HINT: Record<Scalar, string> = {
     integer: "use a whole number",
     id: "use a numeric ID",
     "string[]": `use a list of strings (e.g. ["main"])`,
+    strings: `use a string or a list of strings (e.g. ["main"])`,
     record: `use a map of strings (e.g. { team: "platform" })`,
 };
 
@@ -112,6 +118,12 @@ function typed(problems: Problems, field: string, value: unknown, kind: Scalar):
             !Array.isArray(value) &&
             Object.values(value).every((v) => typeof v === "string"));
     if (ok) {
+        return value;
+    }
+    if (kind === "strings" && typeof value === "string") {
+        return [value]; // one value, as older configs wrote it
+    }
+    if (kind === "strings" && Array.isArray(value) && value.every((v) => typeof v === "string")) {
         return value;
     }
     if (kind === "id" && ((typeof value === "number" && Number.isInteger(value)) || typeof value === "string")) {

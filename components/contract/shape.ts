@@ -1,6 +1,7 @@
 // How the stack config spells a value: the shapes of the config schema. Pure types.
 
-export type Scalar = "string" | "boolean" | "integer" | "id" | "string[]" | "record";
+/** `strings`: a list of strings, or one string taken as a one-item list. */
+export type Scalar = "string" | "boolean" | "integer" | "id" | "string[]" | "strings" | "record";
 export interface ObjectShape {
     readonly object: Readonly<Record<string, Scalar>>;
 }

@@ -96,7 +96,7 @@ export function validateEnvironmentArgs(args: EcrCiEnvironmentArgs, keyOf: KeyOf
         } else {
             validateGitHub(args.github, problems);
         }
-        validateOidcProvider(args.oidcProvider, args.github?.enterpriseSlug, problems);
+        validateOidcProvider(args.oidcProvider, args.github, problems);
         if (args.maxSessionDurationSeconds !== undefined && !isInt(args.maxSessionDurationSeconds, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS)) {
             problems.invalid("maxSessionDurationSeconds", args.maxSessionDurationSeconds, `use a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`);
         }
