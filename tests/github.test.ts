@@ -5,6 +5,7 @@ import { buildTrustPolicy, escapeClaimValue, githubIssuer, githubSubjects, oidcP
 import { validateGitHub, validateOidcProvider } from "../components/core/github-rules";
 import { previewGitHub } from "../components/core/environment-plan";
 import { validateDeployerArgs } from "../components/core/deployer-plan";
+import { validateEnvironmentArgs } from "../components/core/validate";
 import { Problems, argsKey } from "../components/contract/problems";
 import { SubjectFormat, type GitHub } from "../components/contract/args";
 import type { ConditionBlock } from "../components/core/policy";
@@ -298,6 +299,13 @@ describe("validateGitHub: whole messages, every problem together", () => {
         validateOidcProvider(`arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.octocorp.ghe.com`, { gheSubdomain: "octocorp" }, problems);
         assert.deepEqual(problems.list, [
             `args.oidcProvider = "arn:aws:iam::${ACCOUNT}:oidc-provider/${GH}": use "create" or the ARN of the existing GitHub provider, arn:<partition>:iam::<account-id>:oidc-provider/token.actions.octocorp.ghe.com`,
+        ]);
+    });
+
+    it("no preview role on GitHub Enterprise Server", () => {
+        const problems = validateEnvironmentArgs({ environment: "dev", repositories: [{ name: "app-dev" }], github: { ...ok, serverHost: "github.acme.com" }, previewRole: {} });
+        assert.deepEqual(problems, [
+            `args.previewRole cannot be offered on GitHub Enterprise Server (github.serverHost): STS checks no ref claim for its tokens, so a pull_request_target run could assume it; remove it`,
         ]);
     });
 
