@@ -118,14 +118,15 @@ function registerEnvironment(env: BenchEnvironment, providerArn: pulumi.Output<s
                 Version: "2012-10-17",
                 Statement: [
                     {
-                        Sid: "GitHubActions",
+                        Sid: "GitHubRefs",
                         Effect: "Allow",
                         Principal: { Federated: arn },
                         Action: "sts:AssumeRoleWithWebIdentity",
                         Condition: {
-                            StringEquals: {
-                                [`${GITHUB_HOST}:aud`]: "sts.amazonaws.com",
-                                [`${GITHUB_HOST}:sub`]: [`repo:${BENCH_GITHUB.owner}/${BENCH_GITHUB.repository}:ref:refs/heads/${env.branch}`],
+                            StringEquals: { [`${GITHUB_HOST}:aud`]: "sts.amazonaws.com" },
+                            StringLike: {
+                                [`${GITHUB_HOST}:sub`]: [`repo:${BENCH_GITHUB.owner}/${BENCH_GITHUB.repository}:ref:*`],
+                                [`${GITHUB_HOST}:ref`]: [`refs/heads/${env.branch}`],
                             },
                         },
                     },

@@ -400,7 +400,10 @@ describe("access diff: the command (--against a file or a revision, --fail-on-ne
         assert.equal(plain.code, 0, plain.stderr);
         assert.equal(failing.stdout, plain.stdout);
         assert.ok(plain.stdout.startsWith(`${COMMENT_MARKER}\n## Access review: stack \`dev\` against \`${files.saved}\``), plain.stdout);
-        assert.match(plain.stdout, /\+ {5}when StringEquals token\.actions\.githubusercontent\.com:aud = sts\.amazonaws\.com\n\+ {6}and StringLike token\.actions\.githubusercontent\.com:sub = repo:acme\/app:ref:refs\/tags\/v\*\n/);
+        assert.match(
+            plain.stdout,
+            /\+ {5}when StringEquals token\.actions\.githubusercontent\.com:aud = sts\.amazonaws\.com\n\+ {6}and StringLike token\.actions\.githubusercontent\.com:ref = refs\/tags\/v\*\n\+ {6}and StringLike token\.actions\.githubusercontent\.com:sub = repo:acme\/app:ref:\*\n/,
+        );
         const data = JSON.parse(json.stdout) as AccessDiff;
         assert.equal(json.stdout, renderAccessDiffJson(data));
         assert.deepEqual([data.newAccess, data.principals.map((p) => [p.id, p.trust.gained.length])], [true, [[ROLE, 1]]]);

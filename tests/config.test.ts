@@ -71,7 +71,8 @@ describe("parseStackConfig: valid configuration", () => {
             ...full,
             protect: false,
             maxSessionDurationSeconds: 7200,
-            github: { ...full.github, ownerId: "111" },
+            // A single jobWorkflowRef (as older configs wrote it) becomes a one-item list.
+            github: { ...full.github, ownerId: "111", jobWorkflowRef: [full.github.jobWorkflowRef] },
         });
     });
 
@@ -310,7 +311,7 @@ describe("parseStackConfig: every problem reported together, key named, value ec
                 iamPath: "/?/",
             },
             message: problems(
-                `ecr-ci:github.jobWorkflowRef = "acme/wf/.github/workflows/d.yml@refs/heads/\${token.actions.githubusercontent.com:actor}": use the exact reusable workflow reference OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH (or @refs/tags/TAG, or @<40-hex SHA>), no wildcards`,
+                `ecr-ci:github.jobWorkflowRef[0] = "acme/wf/.github/workflows/d.yml@refs/heads/\${token.actions.githubusercontent.com:actor}": use the exact reusable workflow reference OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH (or @refs/tags/TAG, or @<40-hex SHA>), no wildcards`,
                 `ecr-ci:iamPath = "/?/": use "/" or "/segment/…/" (letters, digits and + = , . @ _ -, at most 512 characters, e.g. "/ci/")`,
                 `ecr-ci:pullFrom[0] = "arn:aws:ecr:us-east-1:123456789012:repository/app-pro?": use a repository name in this account and region (e.g. "app-dev") or a repository ARN arn:<partition>:ecr:<region>:<account-id>:repository/NAME, no wildcards`,
                 `ecr-ci:pullFrom[1] = "arn:aws:ecr:us-east-1:123456789012:repository/\${aws:userid}": use a repository name in this account and region (e.g. "app-dev") or a repository ARN arn:<partition>:ecr:<region>:<account-id>:repository/NAME, no wildcards`,
@@ -342,7 +343,7 @@ describe("parseStackConfig: every problem reported together, key named, value ec
             values: { ...VALID, github: { ...GITHUB, jobWorkflowRef: "acme/wf/.github/workflows/*.yml@refs/heads/main", enterpriseSlug: "Acme Corp" } },
             message: problems(
                 `ecr-ci:github.enterpriseSlug = "Acme Corp": use the enterprise slug: lowercase letters, digits and '-' (e.g. "acme-corp")`,
-                `ecr-ci:github.jobWorkflowRef = "acme/wf/.github/workflows/*.yml@refs/heads/main": use the exact reusable workflow reference OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH (or @refs/tags/TAG, or @<40-hex SHA>), no wildcards`,
+                `ecr-ci:github.jobWorkflowRef[0] = "acme/wf/.github/workflows/*.yml@refs/heads/main": use the exact reusable workflow reference OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH (or @refs/tags/TAG, or @<40-hex SHA>), no wildcards`,
             ),
         },
     ];

@@ -103,9 +103,10 @@ describe("examples/consumer: ecr-ci composed with an awsx Fargate service", () =
             trust.Statement.map((s) => s.Condition),
             [
                 {
-                    StringEquals: {
-                        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-                        "token.actions.githubusercontent.com:sub": ["repo:acme/app:ref:refs/heads/main"],
+                    StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+                    StringLike: {
+                        "token.actions.githubusercontent.com:sub": ["repo:acme/app:ref:*"],
+                        "token.actions.githubusercontent.com:ref": ["refs/heads/main"],
                     },
                 },
             ],

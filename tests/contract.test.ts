@@ -68,7 +68,7 @@ describe("parse: rules are filtered by the field whose type was wrong, not by re
             name: "an unknown key with '=' does not hide that owner is missing",
             github: { "owner=1": "acme", repository: "app", branches: ["main"] },
             expected: [
-                "ecr-ci:github.owner=1 is not a known setting (did you mean owner?); known: owner, repository, branches, tags, environments, pullRequests, ownerId, repositoryId, enterpriseSlug, jobWorkflowRef",
+                "ecr-ci:github.owner=1 is not a known setting (did you mean owner?); known: owner, repository, branches, tags, environments, environmentRefs, pullRequests, ownerId, repositoryId, subjectFormat, subjectClaims, enterpriseSlug, gheSubdomain, serverHost, jobWorkflowRef",
                 `ecr-ci:github.owner is required: the GitHub user or organization that owns the repository (e.g. "acme")`,
             ],
         },
@@ -76,7 +76,7 @@ describe("parse: rules are filtered by the field whose type was wrong, not by re
             name: "an unknown key with a space does not hide that owner is missing",
             github: { "owner x": "acme", repository: "app", branches: ["main"] },
             expected: [
-                "ecr-ci:github.owner x is not a known setting (did you mean owner?); known: owner, repository, branches, tags, environments, pullRequests, ownerId, repositoryId, enterpriseSlug, jobWorkflowRef",
+                "ecr-ci:github.owner x is not a known setting (did you mean owner?); known: owner, repository, branches, tags, environments, environmentRefs, pullRequests, ownerId, repositoryId, subjectFormat, subjectClaims, enterpriseSlug, gheSubdomain, serverHost, jobWorkflowRef",
                 `ecr-ci:github.owner is required: the GitHub user or organization that owns the repository (e.g. "acme")`,
             ],
         },
@@ -97,7 +97,7 @@ describe("parse: rules are filtered by the field whose type was wrong, not by re
     it("the bootstrap config is filtered the same way", () => {
         const github = { "owner=1": "acme", repository: "infra", environments: ["prod"] };
         assert.deepEqual(problemsOf(() => parseBootstrapConfig(config("ecr-ci-bootstrap", { github, repositoryNames: ["app-prod"] }))), [
-            "ecr-ci-bootstrap:github.owner=1 is not a known setting (did you mean owner?); known: owner, repository, branches, tags, environments, pullRequests, ownerId, repositoryId, enterpriseSlug, jobWorkflowRef",
+            "ecr-ci-bootstrap:github.owner=1 is not a known setting (did you mean owner?); known: owner, repository, branches, tags, environments, environmentRefs, pullRequests, ownerId, repositoryId, subjectFormat, subjectClaims, enterpriseSlug, gheSubdomain, serverHost, jobWorkflowRef",
             `ecr-ci-bootstrap:github.owner is required: the GitHub user or organization that owns the repository (e.g. "acme")`,
         ]);
         assert.deepEqual(problemsOf(() => parseBootstrapConfig(config("ecr-ci-bootstrap", { github: { owner: "acme", repository: "infra", environments: ["prod"] }, repositoryNames: ["app-prod"] }))), []);

@@ -174,7 +174,7 @@ describe("deployer: arguments and bootstrap config", () => {
                     err.message,
                     [
                         "Invalid ecr-ci-bootstrap stack configuration: 5 problems:",
-                        "  - ecr-ci-bootstrap:github.branch is not a known setting (did you mean branches?); known: owner, repository, branches, tags, environments, pullRequests, ownerId, repositoryId, enterpriseSlug, jobWorkflowRef",
+                        "  - ecr-ci-bootstrap:github.branch is not a known setting (did you mean branches?); known: owner, repository, branches, tags, environments, environmentRefs, pullRequests, ownerId, repositoryId, subjectFormat, subjectClaims, enterpriseSlug, gheSubdomain, serverHost, jobWorkflowRef",
                         "  - ecr-ci-bootstrap:repositoryName is not a known setting (did you mean ecr-ci-bootstrap:repositoryNames?); known: ecr-ci-bootstrap:github, ecr-ci-bootstrap:oidcProvider, ecr-ci-bootstrap:repositoryNames, ecr-ci-bootstrap:repositoryNamePrefix, ecr-ci-bootstrap:rolePaths, ecr-ci-bootstrap:userPaths, ecr-ci-bootstrap:pullFrom, ecr-ci-bootstrap:ecsServiceArns, ecr-ci-bootstrap:ecsPassRoleArns, ecr-ci-bootstrap:stateBackend, ecr-ci-bootstrap:maxSessionDurationSeconds, ecr-ci-bootstrap:protect, ecr-ci-bootstrap:tags",
                         `  - ecr-ci-bootstrap:protect = "yes": use true or false`,
                         "  - ecr-ci-bootstrap:github names no workflow that may assume the role: set at least one of github.branches, github.tags, github.environments or github.pullRequests (e.g. branches: [\"main\"])",
@@ -555,12 +555,13 @@ describe("EcrCiDeployer under mocks", () => {
             Version: "2012-10-17",
             Statement: [
                 {
-                    Sid: "GitHubActions",
+                    Sid: "GitHubEnvironments",
                     Effect: "Allow",
                     Principal: { Federated: provider.outputs.arn },
                     Action: "sts:AssumeRoleWithWebIdentity",
                     Condition: {
-                        StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com", [`${GH}:sub`]: ["repo:acme/app:environment:dev", "repo:acme/app:environment:prod"] },
+                        StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com" },
+                        StringLike: { [`${GH}:sub`]: ["repo:acme/app:environment:dev", "repo:acme/app:environment:prod"] },
                     },
                 },
             ],

@@ -119,11 +119,14 @@ describe("EcrCiEnvironment (oidc)", () => {
         const trust = parse(role.inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement, [
             {
-                Sid: "GitHubActions",
+                Sid: "GitHubRefs",
                 Effect: "Allow",
                 Principal: { Federated: provider.outputs.arn },
                 Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com", [`${GH}:sub`]: ["repo:acme/app:ref:refs/heads/dev"] } },
+                Condition: {
+                    StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com" },
+                    StringLike: { [`${GH}:sub`]: ["repo:acme/app:ref:*"], [`${GH}:ref`]: ["refs/heads/dev"] },
+                },
             },
         ]);
     });
@@ -194,7 +197,8 @@ describe("EcrCiEnvironment: stability and options", () => {
         const trust = parse(only(mocks, T.role).inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Principal, { Federated: `arn:aws-cn:iam::${ACCOUNT}:oidc-provider/${GH}` });
         assert.deepEqual(trust.Statement[0].Condition, {
-            StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com.cn", [`${GH}:sub`]: ["repo:acme/app:ref:refs/heads/dev"] },
+            StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com.cn" },
+            StringLike: { [`${GH}:sub`]: ["repo:acme/app:ref:*"], [`${GH}:ref`]: ["refs/heads/dev"] },
         });
         assert.equal(parse(only(mocks, T.policy).inputs.policy).Statement[1].Resource, `arn:aws-cn:ecr:cn-north-1:${ACCOUNT}:repository/app-dev`);
         assert.match(await promiseOf(env.githubActionsSnippet), /audience: sts\.amazonaws\.com\.cn\n/);
@@ -204,9 +208,11 @@ describe("EcrCiEnvironment: stability and options", () => {
         const { mocks } = await deploy({ ...OIDC, github: { ...OIDC.github!, enterpriseSlug: "acme-corp" } });
         assert.equal(only(mocks, T.provider).inputs.url, `https://${GH}/acme-corp`);
         const trust = parse(only(mocks, T.role).inputs.assumeRolePolicy);
-        assert.deepEqual(Object.keys((trust.Statement[0].Condition as { StringEquals: object }).StringEquals), [
+        const condition = trust.Statement[0].Condition as { StringEquals: object; StringLike: object };
+        assert.deepEqual([...Object.keys(condition.StringEquals), ...Object.keys(condition.StringLike)], [
             `${GH}/acme-corp:aud`,
             `${GH}/acme-corp:sub`,
+            `${GH}/acme-corp:ref`,
         ]);
     });
 
@@ -293,15 +299,14 @@ describe("EcrCiEnvironment: preview role and state backend", () => {
         const provider = only(mocks, T.provider);
         assert.deepEqual(parse(roles[1].inputs.assumeRolePolicy).Statement, [
             {
-                Sid: "GitHubActions",
+                Sid: "GitHubPullRequests",
                 Effect: "Allow",
                 Principal: { Federated: provider.outputs.arn },
                 Action: "sts:AssumeRoleWithWebIdentity",
                 Condition: {
-                    StringEquals: {
-                        [`${GH}:aud`]: "sts.amazonaws.com",
-                        [`${GH}:sub`]: ["repo:acme/app:pull_request", "repo:acme@111/app@222:pull_request"],
-                    },
+                    StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com", [`${GH}:repository_id`]: "222", [`${GH}:repository_owner_id`]: "111" },
+                    // pull_request runs only: a pull_request_target run presents a branch as ref.
+                    StringLike: { [`${GH}:sub`]: ["repo:acme/app:pull_request", "repo:acme@111/app@222:pull_request"], [`${GH}:ref`]: ["refs/pull/*/merge"] },
                 },
             },
         ]);
@@ -472,7 +477,7 @@ describe("EcrCiEnvironment: limits (core/limits.ts), before any resource", () =>
         return [...new Set(seen)];
     }
     const names = (m: AwsMocks) => m.resources.map((r) => r.type);
-    const branches = Array.from({ length: 20 }, (_, i) => `release-${String(i).padStart(2, "0")}`);
+    const branches = Array.from({ length: 120 }, (_, i) => `release-${String(i).padStart(3, "0")}`);
     const services = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `service-${String(i).padStart(3, "0")}` }));
 
     it("a trust policy over IAM's 2048 is refused by the constructor: nothing registered", async () => {
@@ -484,7 +489,7 @@ describe("EcrCiEnvironment: limits (core/limits.ts), before any resource", () =>
                 err.message ===
                     [
                         `EcrCiEnvironment "dev" has invalid arguments: 1 problem:`,
-                        `  - args.github = {"owner":"acme","repository":"app","branches":["release-00","release-01","release-02","release-03","release-04","rele...: the role's trust policy would be 2441 characters (whitespace excluded), over IAM's default 2048 (quota ACLSizePerRole): trust fewer branches, tags or environments, or cover several with one pattern (e.g. "release/*"), or, with a raised ACLSizePerRole quota, set args.trustPolicyMaxChars to it (at most 4096)`,
+                        `  - args.github = {"owner":"acme","repository":"app","branches":["release-000","release-001","release-002","release-003","release-004",...: the role's trust policy would be 3615 characters (whitespace excluded), over IAM's default 2048 (quota ACLSizePerRole): trust fewer branches, tags or environments, or cover several with one pattern (e.g. "release/*"), or, with a raised ACLSizePerRole quota, set args.trustPolicyMaxChars to it (at most 4096)`,
                     ].join("\n"),
         );
         await settle();

@@ -36,9 +36,17 @@ const IDS = { ownerId: "123456789", repositoryId: "987654321" };
 function branches(n: number): string[] {
     return Array.from({ length: n }, (_, i) => `release-${String(i).padStart(2, "0")}`);
 }
-/** 39 release branches and one of `length` x's: the trust policy is 2031 + length characters. */
+/** The role's trust policy for `github` as the plan builds it in the sizing target, in characters IAM counts. */
+function trustSize(github: EcrCiEnvironmentArgs["github"], region = "eu-west-1"): number {
+    const target = sizingTarget({ region, ...STACK });
+    const args = { environment: "dev", repositories: [{ name: "app-dev" }], github } as EcrCiEnvironmentArgs;
+    const provider = `arn:${target.partition}:iam::000000000000:oidc-provider/token.actions.githubusercontent.com`;
+    return policyChars(trustDocuments(environmentLayout("dev", args), args as never, target, provider)!.trustPolicy);
+}
+/** 39 release branches and one of x's, long enough for a trust policy of `size` characters. */
 function branchesOfTrustSize(size: number): string[] {
-    return [...branches(39), "x".repeat(size - 2031)];
+    const base = trustSize({ ...GITHUB, branches: [...branches(39), "x"] }) - 1;
+    return [...branches(39), "x".repeat(size - base)];
 }
 function tags(n: number, prefix = "t"): Record<string, string> {
     return Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "v"]));
@@ -66,11 +74,10 @@ function run(cases: readonly Case[]): void {
 const TRUST_REMEDY = `trust fewer branches, tags or environments, or cover several with one pattern (e.g. "release/*")`;
 
 describe("limits: trust policy length (ACLSizePerRole)", () => {
-    it("the sizing helper really builds the documents: 2031 + n characters", () => {
-        const target = sizingTarget({ region: "eu-west-1", ...STACK });
-        const args = { environment: "dev", repositories: [{ name: "app-dev" }], github: { ...GITHUB, branches: branchesOfTrustSize(2048) } } as EcrCiEnvironmentArgs;
-        const docs = trustDocuments(environmentLayout("dev", args), args as never, target, `arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com`)!;
-        assert.equal(policyChars(docs.trustPolicy), 2048);
+    it("the sizing helper really builds the documents: one more character in a branch is one more in the policy", () => {
+        const at = trustSize({ ...GITHUB, branches: branchesOfTrustSize(2048) });
+        assert.equal(at, 2048);
+        assert.equal(trustSize({ ...GITHUB, branches: [...branches(39), "x".repeat(branchesOfTrustSize(2048)[39].length + 1)] }), at + 1);
     });
     run([
         { name: "2048 characters: accepted", values: { ...VALID, github: { ...GITHUB, branches: branchesOfTrustSize(2048) } }, message: undefined },
@@ -81,17 +88,12 @@ describe("limits: trust policy length (ACLSizePerRole)", () => {
                 `ecr-ci:github = {"owner":"acme","repository":"app","branches":["release-00","release-01","release-02","release-03","release-04","rele...: the role's trust policy would be 2049 characters (whitespace excluded), over IAM's default 2048 (quota ACLSizePerRole): ${TRUST_REMEDY}, or, with a raised ACLSizePerRole quota, set ecr-ci:trustPolicyMaxChars to it (at most 4096)`,
             ),
         },
-        {
-            name: "20 branches in both subject forms (accepted before): refused",
-            values: { ...VALID, github: { ...GITHUB, branches: branches(20), ...IDS } },
-            message: problems(
-                `ecr-ci:github = {"owner":"acme","repository":"app","branches":["release-00","release-01","release-02","release-03","release-04","rele...: the role's trust policy would be 2441 characters (whitespace excluded), over IAM's default 2048 (quota ACLSizePerRole): ${TRUST_REMEDY}, or, with a raised ACLSizePerRole quota, set ecr-ci:trustPolicyMaxChars to it (at most 4096)`,
-            ),
-        },
-        { name: "the same with a raised quota: accepted", values: { ...VALID, trustPolicyMaxChars: "2441", github: { ...GITHUB, branches: branches(20), ...IDS } }, message: undefined },
+        // 2,621 characters before the trust was compacted (issue 13): it fits now.
+        { name: "20 branches in both subject forms: accepted", values: { ...VALID, github: { ...GITHUB, branches: branches(20), ...IDS } }, message: undefined },
+        { name: "2441 characters with a raised quota of 2441: accepted", values: { ...VALID, trustPolicyMaxChars: "2441", github: { ...GITHUB, branches: branchesOfTrustSize(2441) } }, message: undefined },
         {
             name: "one character over a raised quota",
-            values: { ...VALID, trustPolicyMaxChars: "2440", github: { ...GITHUB, branches: branches(20), ...IDS } },
+            values: { ...VALID, trustPolicyMaxChars: "2440", github: { ...GITHUB, branches: branchesOfTrustSize(2441) } },
             message: problems(
                 `ecr-ci:github = {"owner":"acme","repository":"app","branches":["release-00","release-01","release-02","release-03","release-04","rele...: the role's trust policy would be 2441 characters (whitespace excluded), over the 2440 of ecr-ci:trustPolicyMaxChars: ${TRUST_REMEDY}, or, with a raised ACLSizePerRole quota, set ecr-ci:trustPolicyMaxChars to it (at most 4096)`,
             ),
@@ -409,12 +411,11 @@ describe("limits: wildcards and policy variables that must never reach a documen
         const args = { environment: "dev", repositories: [{ name: "app-dev" }], github: { ...GITHUB, branches: ["main", "feature/*/deploy"] } } as EcrCiEnvironmentArgs;
         const docs = trustDocuments(environmentLayout("dev", args), args as never, sizingTarget({ region: "eu-west-1" }), "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com")!;
         const statements = JSON.parse(docs.trustPolicy).Statement as { Sid: string; Condition: Record<string, Record<string, unknown>> }[];
+        // The branches are matched on the token's `ref` with StringLike (no '*': exact); the pattern
+        // never reaches a StringEquals condition, where '*' would be a literal.
         assert.deepEqual(
-            statements.map((s) => [s.Sid, s.Condition.StringEquals["token.actions.githubusercontent.com:sub"], s.Condition.StringLike?.["token.actions.githubusercontent.com:sub"]]),
-            [
-                ["GitHubActions", ["repo:acme/app:ref:refs/heads/main"], undefined],
-                ["GitHubActionsPatterns", undefined, ["repo:acme/app:ref:refs/heads/feature/*/deploy"]],
-            ],
+            statements.map((s) => [s.Sid, s.Condition.StringEquals["token.actions.githubusercontent.com:ref"], s.Condition.StringLike?.["token.actions.githubusercontent.com:ref"]]),
+            [["GitHubRefs", undefined, ["refs/heads/feature/*/deploy", "refs/heads/main"]]],
         );
     });
     it("state prefixes: several leading or trailing slashes are trimmed, inner ones kept", () => {

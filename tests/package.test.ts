@@ -116,20 +116,21 @@ describe("npm package: packed, installed and used by a TypeScript consumer", () 
 
         it("gives each environment its own role, both trusting that provider for their own subjects", async () => {
             const trust = (name: string) => JSON.parse(String(byName(mocks, T.role, name).inputs.assumeRolePolicy));
-            const statement = (sub: string) => ({
-                Sid: "GitHubActions",
+            const statement = (Sid: string, like: Record<string, string[]>) => ({
+                Sid,
                 Effect: "Allow",
                 Principal: { Federated: PROVIDER_ARN },
                 Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: {
-                    StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": [sub] },
-                },
+                Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: like },
             });
             assert.deepEqual(
                 { dev: trust("dev-ci"), prod: trust("prod-ci") },
                 {
-                    dev: { Version: "2012-10-17", Statement: [statement("repo:acme/app:ref:refs/heads/main")] },
-                    prod: { Version: "2012-10-17", Statement: [statement("repo:acme/app:environment:production")] },
+                    dev: {
+                        Version: "2012-10-17",
+                        Statement: [statement("GitHubRefs", { "token.actions.githubusercontent.com:sub": ["repo:acme/app:ref:*"], "token.actions.githubusercontent.com:ref": ["refs/heads/main"] })],
+                    },
+                    prod: { Version: "2012-10-17", Statement: [statement("GitHubEnvironments", { "token.actions.githubusercontent.com:sub": ["repo:acme/app:environment:production"] })] },
                 },
             );
             assert.deepEqual(await promiseOf(exported.roleArns), {

@@ -252,10 +252,12 @@ describe("offline plan: command", function () {
         const expectedBlocks = [
             ["aws:ecr/repository:Repository                      prod-app-prod  app-prod [protected]"],
             ["    Image tags    IMMUTABLE (a pushed tag cannot be moved)", "    Scan on push  yes", "    Encryption    AES256", "    Force delete  no", "    Protected     yes"],
-            ["    Who can assume it — trust policy:", "      Allow GitHubActions"],
+            ["    Trust size   457 of 2048 characters (IAM's default ACLSizePerRole quota)"],
+            ["    Who can assume it — trust policy:", "      Allow GitHubRefs"],
             [
                 "        Conditions  StringEquals token.actions.githubusercontent.com:aud = sts.amazonaws.com",
-                "                    StringEquals token.actions.githubusercontent.com:sub = repo:acme/app:ref:refs/heads/main",
+                "                    StringLike token.actions.githubusercontent.com:sub = repo:acme/app:ref:*",
+                "                    StringLike token.actions.githubusercontent.com:ref = refs/heads/main",
             ],
             [`    What it can do — managed policy ecr-ci-prod (arn:aws:iam::${DEFAULT_ACCOUNT_ID}:policy/ecr-ci-prod):`, "      Allow EcrLogin"],
             ["        Actions    ecr:GetAuthorizationToken", "        Resources  *"],
@@ -633,6 +635,7 @@ describe("offline plan: presentation helpers", () => {
                 "    ARN          arn:aws:iam::111111111111:role/role-r",
                 "    Max session  7200 s",
                 "    Boundary     none",
+                "    Trust size   191 of 2048 characters (IAM's default ACLSizePerRole quota)",
                 "    Who can assume it — trust policy:",
                 "      Allow (no Sid)",
                 "        Principal   AWS: arn:aws:iam::1:root",

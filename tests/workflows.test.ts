@@ -947,7 +947,7 @@ describe("workflows: the snippet as configured", () => {
     it("a reusable-workflow trust gives a workflow_call workflow", () => {
         const dev = FIXTURES.find((f) => f.stack === "dev")!;
         const ref = "acme/workflows/.github/workflows/push.yml@refs/heads/main";
-        const text = githubActionsSnippet({ ...dev.snippet, github: { ...dev.args.github!, jobWorkflowRef: ref } });
+        const text = githubActionsSnippet({ ...dev.snippet, github: { ...dev.args.github!, jobWorkflowRef: [ref] } });
         assert.deepEqual(validateWorkflow(text).errors, []);
         assert.deepEqual(parseWorkflow(text).on, { workflow_call: {} });
         assert.match(text, new RegExp(`# The role trusts only the reusable workflow ${ref.replace(/[.]/g, "\\.")}`));

@@ -189,7 +189,7 @@ function scalarType(contract: Contract, kind: Scalar, tsType: string): string {
     if (values && kind === "string") {
         return values.map(code).join(" | ");
     }
-    return { string: "string", boolean: "boolean", integer: "integer", id: "numeric ID", "string[]": "list of strings", record: "map of strings" }[kind];
+    return { string: "string", boolean: "boolean", integer: "integer", id: "numeric ID", "string[]": "list of strings", strings: "string or list of strings", record: "map of strings" }[kind];
 }
 
 function shapeType(contract: Contract, shape: Shape, field: ContractField): string {

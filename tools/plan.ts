@@ -13,6 +13,7 @@ import * as YAML from "yaml";
 import { closest } from "../components/contract/parse";
 import { EcrCiValidationError, Problems, formatProblems } from "../components/contract/problems";
 import { accessDiff, renderAccessDiff, renderAccessDiffJson } from "./access-diff";
+import { TRUST_POLICY_MAX_CHARS, acceptedSubjectForms, trustPolicySize } from "../components/core/github";
 import { RecordedResource, partitionOf, setAwsMocks, settle } from "./mocks";
 import { PreviousPlanError, previousPlan } from "./previous-plan";
 
@@ -636,6 +637,7 @@ function renderRole(role: PlanResource, resources: readonly PlanResource[], p: P
         ["ARN", [str(role.outputs.arn)]],
         ["Max session", [`${str(role.inputs.maxSessionDuration ?? 3600)} s`]],
         ["Boundary", [role.inputs.permissionsBoundary ? str(role.inputs.permissionsBoundary) : "none"]],
+        ...trustFacts(role, resources, p),
     ];
     return [
         `${INDENT}${p.heading(`IAM role ${str(role.outputs.name)}`)} ${p.dim(`(${role.name})`)}`,
@@ -644,6 +646,30 @@ function renderRole(role: PlanResource, resources: readonly PlanResource[], p: P
         ...renderDocument(role.inputs.assumeRolePolicy, INDENT.repeat(3), p),
         ...renderPermissions(resources, T.rolePolicyAttachment, "role", role, p),
     ];
+}
+
+/** The trust policy's size against IAM's quota, the subject forms it accepts, and who a pull-request role serves. */
+function trustFacts(role: PlanResource, resources: readonly PlanResource[], p: Palette): [string, string[]][] {
+    const text = role.inputs.assumeRolePolicy;
+    if (typeof text !== "string" || text === SECRET) {
+        return [];
+    }
+    const size = trustPolicySize(text);
+    const quota = `${size} of ${TRUST_POLICY_MAX_CHARS} characters (IAM's default ACLSizePerRole quota)`;
+    const forms = acceptedSubjectForms(text);
+    const facts: [string, string[]][] = [["Trust size", [size > TRUST_POLICY_MAX_CHARS ? p.warn(`${quota}: over the quota, creating the role fails unless the quota is raised`) : quota]]];
+    if (forms.length === 0) {
+        return facts; // not a GitHub trust
+    }
+    facts.push(
+        ["Subjects", [forms.length === 2 ? "legacy repo:OWNER/REPO and immutable repo:OWNER@ID/REPO@ID (both accepted)" : forms.includes("immutable") ? "immutable repo:OWNER@ID/REPO@ID only" : "legacy repo:OWNER/REPO only (no repository IDs set: npm run github-ids -- OWNER/REPO prints ownerId, repositoryId and subjectFormat)"]],
+    );
+    if (text.includes(":pull_request")) {
+        const protectedStack = resources.some((r) => r.type === T.repository && r.protect);
+        const who = "any same-repository pull request's workflow, i.e. everyone who can push a branch, can read what it reads (see below: the stack's state, and its secrets where it may kms:Decrypt)";
+        facts.push(["Pull requests", [protectedStack ? p.warn(`${who} — this stack is protected (protect: true): make sure that is meant for it`) : who]]);
+    }
+    return facts;
 }
 
 function renderUser(user: PlanResource, resources: readonly PlanResource[], p: Palette): string[] {

@@ -55,6 +55,16 @@ export interface Repository {
     readonly pullAccounts?: string[];
 }
 
+/** Which `sub` prefixes a trust policy accepts (GitHub's immutable subjects, from 2026-07-15). */
+export enum SubjectFormat {
+    /** `repo:OWNER/REPO:…` only: repositories that have not moved to immutable subjects. */
+    Legacy = "legacy",
+    /** `repo:OWNER@OWNER_ID/REPO@REPO_ID:…` only: after the repository moved (new, renamed, transferred or opted in). */
+    Immutable = "immutable",
+    /** Either exact prefix, for the migration. The default when `ownerId` and `repositoryId` are set. */
+    Both = "both",
+}
+
 /** The GitHub repository whose Actions workflows may assume the CI role (OIDC mode). */
 export interface GitHub {
     /** The repository owner (user or organization), e.g. `acme`. */
@@ -65,27 +75,68 @@ export interface GitHub {
     readonly branches?: string[];
     /** Tags whose workflows may push, e.g. `v1.2.3` or the pattern `v*`. @default [] */
     readonly tags?: string[];
-    /** GitHub deployment environments whose jobs may push, e.g. `production`. @default [] */
+    /**
+     * GitHub deployment environments whose jobs may push, e.g. `production`. A job that names an
+     * environment presents only the environment subject, from whatever ref triggered it; see
+     * `environmentRefs`. @default []
+     */
     readonly environments?: string[];
-    /** Trust `pull_request` workflows (the `repo:OWNER/REPO:pull_request` subject). @default false */
+    /**
+     * The refs environment jobs are accepted from: full refs or patterns (`refs/heads/main`,
+     * `refs/tags/v*`), or `["any"]` to leave it to the GitHub environment's deployment protection
+     * rules. In stack config a single string is accepted. Not on GitHub Enterprise Server (STS
+     * cannot check `ref` there).
+     * @default the refs of `branches` and `tags`; any ref when neither is set
+     */
+    readonly environmentRefs?: string[];
+    /**
+     * Trust `pull_request` workflows (the `repo:OWNER/REPO:pull_request` subject with a
+     * `refs/pull/N/merge` ref: a `pull_request_target` run, whose ref is a branch, is refused). @default false
+     */
     readonly pullRequests?: boolean;
     /**
-     * The owner's numeric ID. With `repositoryId`, every subject is also accepted in GitHub's
-     * immutable form `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`. Set both or neither. @default none
+     * The owner's numeric ID (GitHub API `/repos/OWNER/REPO` → `owner.id`). With `repositoryId`,
+     * every role also requires the token's `repository_owner_id` and `repository_id` claims (a
+     * deleted repository's name can be registered again, its ID cannot), and the immutable subject
+     * form can be trusted. Set both or neither. @default none
      */
     readonly ownerId?: string;
-    /** The repository's numeric ID; see `ownerId`. @default none */
+    /** The repository's numeric ID (`/repos/OWNER/REPO` → `id`); see `ownerId`. @default none */
     readonly repositoryId?: string;
     /**
+     * Which subject prefixes the trust accepts. `immutable` and `both` need `ownerId` and
+     * `repositoryId`; GitHub Enterprise Server only sends `legacy`.
+     * @default SubjectFormat.Both with the IDs, else SubjectFormat.Legacy
+     */
+    readonly subjectFormat?: SubjectFormat;
+    /**
+     * The repository's (or organization's) custom subject template, its `include_claim_keys` in
+     * order, e.g. `["repo", "context", "job_workflow_ref"]`. Must contain `repo` and `context`;
+     * supported keys: repo, context, job_workflow_ref, repository, repository_owner, repository_id,
+     * repository_owner_id, environment. @default GitHub's default template, ["repo", "context"]
+     */
+    readonly subjectClaims?: string[];
+    /**
      * GitHub Enterprise Cloud "unique issuer" slug: the issuer becomes
-     * `https://token.actions.githubusercontent.com/<slug>`. @default none
+     * `https://token.actions.githubusercontent.com/<slug>`. Not with `gheSubdomain` or `serverHost`. @default none
      */
     readonly enterpriseSlug?: string;
     /**
-     * Require this exact reusable workflow (`OWNER/REPO/.github/workflows/FILE.yml@REF`) through the
-     * `job_workflow_ref` claim. @default none
+     * GitHub Enterprise Cloud with data residency (GHE.com): the enterprise's subdomain; the issuer
+     * becomes `https://token.actions.<subdomain>.ghe.com`. Not with `enterpriseSlug` or `serverHost`. @default none
      */
-    readonly jobWorkflowRef?: string;
+    readonly gheSubdomain?: string;
+    /**
+     * GitHub Enterprise Server: its host name; the issuer becomes `https://<host>/_services/token`.
+     * STS checks no claim beyond `sub` and `aud` for it, so environment jobs and pull requests are
+     * trusted on `sub` alone. Not with `enterpriseSlug` or `gheSubdomain`. @default none
+     */
+    readonly serverHost?: string;
+    /**
+     * Require one of these exact reusable workflows (`OWNER/REPO/.github/workflows/FILE.yml@REF`)
+     * through the `job_workflow_ref` claim. In stack config a single string is accepted. @default none
+     */
+    readonly jobWorkflowRef?: string[];
 }
 
 /** Permissions to roll a new image out on Amazon ECS. */

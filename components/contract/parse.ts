@@ -28,18 +28,23 @@ export const REPOSITORY_FIELDS = {
     pullAccounts: "string[]",
 } as const satisfies FieldsOf<Repository>;
 
-/** The fields of a `github` object (shared with the bootstrap config). */
+/** The fields of a `github` object (shared with the bootstrap config), one per field of `GitHub`. */
 export const GITHUB_FIELDS = {
     owner: "string",
     repository: "string",
     branches: "string[]",
     tags: "string[]",
     environments: "string[]",
+    environmentRefs: "strings",
     pullRequests: "boolean",
     ownerId: "id",
     repositoryId: "id",
+    subjectFormat: "string",
+    subjectClaims: "string[]",
     enterpriseSlug: "string",
-    jobWorkflowRef: "string",
+    gheSubdomain: "string",
+    serverHost: "string",
+    jobWorkflowRef: "strings",
 } as const satisfies FieldsOf<GitHub>;
 
 /**
@@ -74,6 +79,7 @@ const SCALAR_HINT: Record<Scalar, string> = {
     integer: "use a whole number",
     id: "use a numeric ID",
     "string[]": `use a list of strings (e.g. ["main"])`,
+    strings: `use a string or a list of strings (e.g. ["main"])`,
     record: `use a map of strings (e.g. { team: "platform" })`,
 };
 
@@ -110,6 +116,12 @@ function typed(problems: Problems, field: string, value: unknown, kind: Scalar):
             !Array.isArray(value) &&
             Object.values(value).every((v) => typeof v === "string"));
     if (ok) {
+        return value;
+    }
+    if (kind === "strings" && typeof value === "string") {
+        return [value]; // one value, as older configs wrote it
+    }
+    if (kind === "strings" && Array.isArray(value) && value.every((v) => typeof v === "string")) {
         return value;
     }
     if (kind === "id" && ((typeof value === "number" && Number.isInteger(value)) || typeof value === "string")) {

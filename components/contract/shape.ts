@@ -6,7 +6,8 @@
 // type (a boolean spelled "string", a list of objects spelled "string[]") — nested objects too.
 import type { Unwrap } from "@pulumi/pulumi";
 
-export type Scalar = "string" | "boolean" | "integer" | "id" | "string[]" | "record";
+/** `strings`: a list of strings, or one string taken as a one-item list. */
+export type Scalar = "string" | "boolean" | "integer" | "id" | "string[]" | "strings" | "record";
 /** A field of an object: a scalar, or a nested object (e.g. `previewRole.stateBackend`). */
 export type Field = Scalar | ObjectShape;
 export interface ObjectShape<F extends Fields = Fields> {
@@ -35,7 +36,7 @@ export type ScalarFor<T> = [Plain<T>] extends [boolean]
       : [Plain<T>] extends [string]
         ? "string" | "id"
         : [Plain<T>] extends [readonly string[]]
-          ? "string[]"
+          ? "string[]" | "strings"
           : [string] extends [keyof Plain<T>] // an index signature: a map, not an object with fields
             ? [Plain<T>] extends [Readonly<Record<string, string>>]
                 ? "record"

@@ -45,7 +45,8 @@ import {
 } from "./naming";
 import { PolicyDocument, PolicyStatement, list, policyDocument, serializePolicy, sortedUnique } from "./policy";
 import { stsAudience } from "./aws";
-import { IAM_PATH_RE, validateGitHub, validateOidcProvider } from "./validate";
+import { validateGitHub, validateOidcProvider } from "./github-rules";
+import { IAM_PATH_RE } from "./validate";
 import type { EcrCiDeployerArgs } from "../contract/args";
 import { KeyOf, Problems, argsKey } from "../contract/problems";
 
@@ -320,15 +321,16 @@ export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = arg
         if (github.pullRequests) {
             problems.other("github.pullRequests", "cannot be trusted by the deployer: pull requests get each environment's read-only preview role (ecr-ci:previewRole); remove it");
         }
-        for (const field of ["branches", "environments"] as const) {
-            (github[field] ?? []).forEach((value, i) => {
+        for (const field of ["branches", "environments", "environmentRefs"] as const) {
+            const values = github[field] as unknown;
+            (typeof values === "string" ? [values] : Array.isArray(values) ? values : []).forEach((value: unknown, i: number) => {
                 if (typeof value === "string" && isPattern(value)) {
                     problems.invalid(`github.${field}[${i}]`, value, "use an exact name: a pattern also matches branches or environments nobody protected");
                 }
             });
         }
     }
-    validateOidcProvider(args.oidcProvider, github?.enterpriseSlug, problems);
+    validateOidcProvider(args.oidcProvider, github, problems);
 
     const names = args.repositoryNames ?? [];
     checkList(problems, "repositoryNames", args.repositoryNames, isEcrRepositoryName, `use ECR repository names (2–256 lowercase letters and digits separated by '.', '_', '-' or '/'), no wildcards`);

@@ -96,14 +96,13 @@ export function environmentLayout(name: string, args: EcrCiEnvironmentArgs): Env
         };
     }
     const github = args.github!;
-    const { ownerId, repositoryId, enterpriseSlug } = github;
     const creates = args.oidcProvider === undefined || args.oidcProvider === OIDC_PROVIDER_CREATE;
     return {
         ...layout,
         oidcProvider: creates
-            ? { create: true, childName: `${name}-github`, url: githubIssuer(enterpriseSlug).url }
+            ? { create: true, childName: `${name}-github`, url: githubIssuer(github).url }
             : args.oidcProvider === OIDC_PROVIDER_LOOKUP
-              ? { create: false, lookup: true, url: githubIssuer(enterpriseSlug).url }
+              ? { create: false, lookup: true, url: githubIssuer(github).url }
               : { create: false, lookup: false },
         role: {
             childName: `${name}-ci`,
@@ -121,8 +120,7 @@ export function environmentLayout(name: string, args: EcrCiEnvironmentArgs): Env
                       name: previewRoleName(env),
                       path,
                       description: `ecr-ci: read-only pulumi preview for pull requests of ${github.owner}/${github.repository}, ${env} environment`,
-                      // Only this repository's `pull_request` subject: never a branch, tag or environment.
-                      github: { owner: github.owner, repository: github.repository, pullRequests: true, ownerId, repositoryId, enterpriseSlug },
+                      github: previewGitHub(github),
                       maxSessionDuration: args.previewRole.maxSessionDurationSeconds ?? MIN_SESSION_SECONDS,
                       permissionsBoundary: boundary,
                       policy: {
@@ -135,6 +133,30 @@ export function environmentLayout(name: string, args: EcrCiEnvironmentArgs): Env
               }
             : {}),
     };
+}
+
+/**
+ * What the preview role trusts: only this repository's `pull_request` runs (sub `…:pull_request`,
+ * ref `refs/pull/N/merge`, so never a `pull_request_target` run, a branch, a tag or an environment
+ * job), with the same identity pins (IDs, subject format, issuer) and the same subject template as
+ * the CI role. The reusable-workflow pin only when the template writes it into `sub`.
+ */
+export function previewGitHub(github: GitHub): GitHub {
+    const { owner, repository, ownerId, repositoryId, subjectFormat, subjectClaims, enterpriseSlug, gheSubdomain, serverHost, jobWorkflowRef } = github;
+    const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+    return defined({
+        owner,
+        repository,
+        pullRequests: true,
+        ownerId,
+        repositoryId,
+        subjectFormat,
+        subjectClaims,
+        enterpriseSlug,
+        gheSubdomain,
+        serverHost,
+        jobWorkflowRef: subjectClaims?.includes("job_workflow_ref") ? jobWorkflowRef : undefined,
+    });
 }
 
 /** The documents of the repositories and the CI policy, serialized as they are registered. */
@@ -183,7 +205,7 @@ export function environmentDocuments(layout: EnvironmentLayout, args: ResolvedEn
 export function providerArnByUrl(layout: EnvironmentLayout, target: AwsTarget): string | undefined {
     const provider = layout.oidcProvider;
     return layout.role && (provider?.create || provider?.lookup)
-        ? oidcProviderArn(target.partition, target.accountId, githubIssuer(layout.role.github.enterpriseSlug))
+        ? oidcProviderArn(target.partition, target.accountId, githubIssuer(layout.role.github))
         : undefined;
 }
 

@@ -138,11 +138,12 @@ function trigger(input: SnippetInput): Trigger {
             notes: ["User mode: the access key works from any ref, so the trigger alone limits who pushes; keep it to protected branches."],
         };
     }
-    if (github?.jobWorkflowRef) {
+    const workflows = github?.jobWorkflowRef ?? [];
+    if (workflows.length > 0) {
         return {
             on: { workflow_call: {} },
             notes: [
-                `The role trusts only the reusable workflow ${github.jobWorkflowRef}: save this file at that path and ref, and call it`,
+                `The role trusts only the reusable workflow ${workflows.join(" or ")}: save this file at that path and ref, and call it`,
                 "from a job whose trigger presents a subject the role trusts.",
             ],
         };

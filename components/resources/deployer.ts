@@ -45,7 +45,7 @@ export class EcrCiDeployer extends pulumi.ComponentResource {
         const tags = { ManagedBy: "ecr-ci-bootstrap", ...args.tags };
         const protect = args.protect ?? true;
         const target = sharedAwsTarget(this);
-        const issuer = githubIssuer(args.github.enterpriseSlug);
+        const issuer = githubIssuer(args.github);
         // Whether to create is decided from a plain value, so registration never waits on an Output.
         const providerArn = createsOidcProvider(args)
             ? new iam.OpenIdConnectProvider(`${name}-github`, { url: issuer.url, clientIdLists: [target.apply(stsAudience)], tags }, { parent: this, protect }).arn

@@ -215,7 +215,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                 // e.g. the `oidcProviderArn` of an environment in user mode: nothing to trust.
                 problems.invalid("oidcProvider", arn, RESOLVED_OIDC_PROVIDER_RULE);
             } else {
-                validateOidcProvider(arn, args.github?.enterpriseSlug, problems);
+                validateOidcProvider(arn, args.github, problems);
             }
             this.failIfAny(problems);
             return arn as string;

@@ -55,6 +55,10 @@ export const previewRole: Capability<"previewRole", PreviewRoleScope> = {
         if ((args.authMode ?? AuthMode.Oidc) !== AuthMode.Oidc) {
             problems.other("previewRole", `only applies to authMode "oidc" (it is trusted through GitHub's OIDC provider): remove it`);
         }
+        if (args.github?.serverHost !== undefined) {
+            // Its trust needs `ref` (refs/pull/*/merge) to keep pull_request_target runs out; STS checks no ref for GHES tokens.
+            problems.other("previewRole", `cannot be offered on GitHub Enterprise Server (github.serverHost): STS checks no ref claim for its tokens, so a pull_request_target run could assume it; remove it`);
+        }
         if (preview.maxSessionDurationSeconds !== undefined && !isInt(preview.maxSessionDurationSeconds, MIN_SESSION_SECONDS, MAX_SESSION_SECONDS)) {
             problems.invalid("previewRole.maxSessionDurationSeconds", preview.maxSessionDurationSeconds, `use a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`);
         }
