@@ -28,9 +28,32 @@ function run(script, args, { echo }) {
     });
 }
 
+/** Every test file, unless the arguments name files or globs of their own (`npm test -- tests/x.test.ts`). */
+const DEFAULT_SPEC = "tests/**/*.test.ts";
+
+/**
+ * mocha's arguments: the given ones, plus the default spec when none of them is a file. (The spec
+ * is not in .mocharc.json, where mocha would add it to files named on the command line.)
+ */
+function mochaArgs(args) {
+    const valued = new Set(["--grep", "-g", "--fgrep", "-f", "--timeout", "-t", "--reporter", "-R", "--reporter-option", "-O", "--require", "-r", "--ignore", "--exclude", "--slow", "-s", "--config", "--package", "--ui", "-u", "--jobs", "-j", "--extension", "--file", "--retries"]);
+    let files = 0;
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === "--spec") {
+            files++;
+            i++;
+        } else if (valued.has(args[i])) {
+            i++;
+        } else if (!args[i].startsWith("-")) {
+            files++;
+        }
+    }
+    return files > 0 ? args : [...args, DEFAULT_SPEC];
+}
+
 async function main() {
     const typecheck = run("typescript/bin/tsc", ["--noEmit"], { echo: false });
-    const tests = await run("mocha/bin/mocha.js", process.argv.slice(2), { echo: true });
+    const tests = await run("mocha/bin/mocha.js", mochaArgs(process.argv.slice(2)), { echo: true });
     const tsc = await typecheck;
     if (tsc.code !== 0) {
         process.stdout.write(`\ntsc --noEmit failed:\n${tsc.output}`);
