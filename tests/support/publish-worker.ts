@@ -17,7 +17,11 @@
 //
 // The schema: ComponentProvider, as `pulumi package add` runs it on the package directory. Its
 // analyzer asks TypeScript for tsconfig.json's program, the one the type check has just built.
+//
+// When no file any of these compilers read has changed since a clean earlier run, their results are
+// that run's (see readRecordedResults); staging, packing and extracting the package happen anyway.
 import { execFile } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
@@ -29,7 +33,9 @@ import { CONSUMER_PROGRAM, PublishedPackage, WorkerData, WorkerMessage } from ".
 
 const exec = promisify(execFile);
 const { repo: REPO, tmp: TMP } = workerData as WorkerData;
-const TYPECHECK_BUILD_INFO = path.join(REPO, "node_modules", ".cache", "ecr-ci-ts", "typecheck.tsbuildinfo");
+const CACHE_DIR = path.join(REPO, "node_modules", ".cache", "ecr-ci-ts");
+const TYPECHECK_BUILD_INFO = path.join(CACHE_DIR, "typecheck.tsbuildinfo");
+const RESULTS = path.join(CACHE_DIR, "publish-results.json");
 
 /**
  * Every source file read by any program of this worker, parsed (and, once a checker has bound it,
@@ -53,8 +59,9 @@ function shareSourceFiles<H extends ts.CompilerHost>(host: H): H {
     return host;
 }
 
+/** A compiler host whose source files carry versions (content hashes), as the incremental builder needs of all of them. */
 function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
-    return shareSourceFiles(ts.createCompilerHost(options));
+    return shareSourceFiles(ts.createIncrementalCompilerHost(options));
 }
 
 function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string[] {
@@ -105,7 +112,7 @@ function typeCheck(): string[] {
         options,
         configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
         projectReferences: parsed.projectReferences,
-        host: shareSourceFiles(ts.createIncrementalCompilerHost(options)),
+        host: compilerHost(options),
     });
     // As tsc's emitFilesAndReportErrors: each step only when the ones before it found nothing.
     const diagnostics: ts.Diagnostic[] = [...builder.getConfigFileParsingDiagnostics()];
@@ -184,7 +191,14 @@ async function consumerProject(dir: string, tarball: string): Promise<void> {
     fs.writeFileSync(path.join(dir, "index.ts"), CONSUMER_PROGRAM);
 }
 
-async function publishPackage(): Promise<PublishedPackage> {
+interface StagedPackage {
+    readonly buildDiagnostics: string[];
+    readonly tarballFiles: string[];
+    readonly consumerDir: string;
+}
+
+/** Stage, build (or reuse dist/), pack, and extract into the consumer project. */
+async function stagePackage(): Promise<StagedPackage> {
     const stage = path.join(TMP, "repo");
     const consumerDir = path.join(TMP, "consumer");
     await stageRepository(stage);
@@ -200,6 +214,11 @@ async function publishPackage(): Promise<PublishedPackage> {
     }
     const { tarball, files } = await pack(stage, TMP);
     await consumerProject(consumerDir, tarball);
+    return { buildDiagnostics, tarballFiles: files, consumerDir };
+}
+
+function compileConsumer(staged: StagedPackage): PublishedPackage {
+    const { consumerDir } = staged;
     const consumer = compile([path.join(consumerDir, "index.ts")], {
         strict: true,
         target: ts.ScriptTarget.ES2022,
@@ -210,12 +229,127 @@ async function publishPackage(): Promise<PublishedPackage> {
         outDir: path.join(consumerDir, "bin"),
     });
     return {
-        buildDiagnostics,
-        tarballFiles: files,
-        consumerDir,
+        ...staged,
         consumerDiagnostics: consumer.diagnostics,
         consumerProgramFiles: consumer.program.getSourceFiles().map((f) => path.resolve(f.fileName)),
     };
+}
+
+// Results of an earlier run, reused when none of their inputs changed — what `tsc --incremental` and
+// `tsc -b` do for a type check, applied to the three compiler results of this worker: the type check,
+// the consumer compile (its diagnostics, program files and emitted JavaScript) and the schema. Their
+// inputs are every file any of the programs read (the project's sources and tests, the staged
+// package's files and declarations, the consumer, node_modules' declarations, TypeScript's lib
+// files), by content, plus the configuration files, the analyzer's code and the compiler version;
+// tsconfig.json's list of root files must be the same too (a new test file is a change). Only a run
+// whose results were all clean is recorded, so a failure is always computed afresh.
+// ECR_CI_NO_RESULT_CACHE=1 turns this off.
+
+/** The temporary directory of this run in recorded paths (the consumer lives there). */
+const TMP_MARK = "<tmp>";
+
+interface RecordedResults {
+    readonly typescript: string;
+    readonly rootNames: string[];
+    /** Input file (TMP as TMP_MARK) → sha256 of its content. */
+    readonly inputs: Record<string, string>;
+    readonly typeCheck: string[];
+    readonly consumerDiagnostics: string[];
+    readonly consumerProgramFiles: string[];
+    /** The consumer's bin/, relative path → content. */
+    readonly consumerOutput: Record<string, string>;
+    readonly schema: string;
+}
+
+const toRecorded = (file: string) => (file.startsWith(TMP + path.sep) ? TMP_MARK + file.slice(TMP.length) : file);
+const fromRecorded = (file: string) => (file.startsWith(TMP_MARK + path.sep) ? TMP + file.slice(TMP_MARK.length) : file);
+
+function contentHash(file: string): string | undefined {
+    try {
+        return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    } catch {
+        return undefined;
+    }
+}
+
+/** Files the results depend on besides those the programs read. */
+function extraInputs(): string[] {
+    const experimental = path.dirname(require.resolve("@pulumi/pulumi/provider/experimental"));
+    return [
+        ...["package.json", "tsconfig.json", "tsconfig.build.json"].map((f) => path.join(REPO, f)),
+        ...["analyzer.js", "provider.js", "schema.js", "index.js"].map((f) => path.join(experimental, f)),
+        require.resolve("@pulumi/pulumi/package.json"),
+        require.resolve("typescript/package.json"),
+    ];
+}
+
+function rootNames(): string[] {
+    const parsed = parseConfig(path.join(REPO, "tsconfig.json"));
+    return "fileNames" in parsed ? parsed.fileNames : [];
+}
+
+function readRecordedResults(): RecordedResults | undefined {
+    if (process.env.ECR_CI_NO_RESULT_CACHE) {
+        return undefined;
+    }
+    let recorded: RecordedResults;
+    try {
+        recorded = JSON.parse(fs.readFileSync(RESULTS, "utf8")) as RecordedResults;
+    } catch {
+        return undefined;
+    }
+    const current = rootNames();
+    const unchanged =
+        recorded.typescript === ts.version &&
+        recorded.rootNames.length === current.length &&
+        recorded.rootNames.every((f, i) => f === current[i]) &&
+        Object.entries(recorded.inputs).every(([file, hash]) => contentHash(fromRecorded(file)) === hash);
+    return unchanged ? recorded : undefined;
+}
+
+function recordResults(results: Omit<RecordedResults, "typescript" | "rootNames" | "inputs">): void {
+    if (process.env.ECR_CI_NO_RESULT_CACHE) {
+        return;
+    }
+    const inputs: Record<string, string> = {};
+    for (const file of [...sharedSourceFiles.keys(), ...extraInputs()]) {
+        const hash = contentHash(file);
+        if (hash === undefined) {
+            return; // an input that is gone already: nothing to record
+        }
+        inputs[toRecorded(path.resolve(file))] = hash;
+    }
+    const record: RecordedResults = {
+        typescript: ts.version,
+        rootNames: rootNames(),
+        inputs,
+        ...results,
+        consumerProgramFiles: results.consumerProgramFiles.map(toRecorded),
+    };
+    try {
+        fs.mkdirSync(CACHE_DIR, { recursive: true });
+        const tmp = `${RESULTS}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(record));
+        fs.renameSync(tmp, RESULTS);
+    } catch {
+        // No record: the next run computes afresh.
+    }
+}
+
+function readTree(dir: string): Record<string, string> {
+    return Object.fromEntries(
+        fs
+            .readdirSync(dir, { recursive: true, encoding: "utf8" })
+            .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+            .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+    );
+}
+
+function writeTree(dir: string, files: Record<string, string>): void {
+    for (const [file, content] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), content);
+    }
 }
 
 /**
@@ -273,9 +407,26 @@ async function inferSchema(): Promise<string> {
 async function main(): Promise<void> {
     const post = (message: WorkerMessage) => parentPort!.postMessage(message);
     try {
-        post({ kind: "typecheck", result: typeCheck() });
-        post({ kind: "package", result: await publishPackage() });
-        post({ kind: "schema", result: await inferSchema() });
+        const staged = await stagePackage();
+        const recorded = readRecordedResults();
+        if (recorded) {
+            post({ kind: "typecheck", result: recorded.typeCheck });
+            writeTree(path.join(staged.consumerDir, "bin"), recorded.consumerOutput);
+            const consumerProgramFiles = recorded.consumerProgramFiles.map(fromRecorded);
+            post({ kind: "package", result: { ...staged, consumerDiagnostics: recorded.consumerDiagnostics, consumerProgramFiles } });
+            post({ kind: "schema", result: recorded.schema });
+            return;
+        }
+        const typeCheckResult = typeCheck();
+        post({ kind: "typecheck", result: typeCheckResult });
+        const published = compileConsumer(staged);
+        post({ kind: "package", result: published });
+        const schema = await inferSchema();
+        post({ kind: "schema", result: schema });
+        if (typeCheckResult.length === 0 && published.consumerDiagnostics.length === 0 && published.buildDiagnostics.length === 0) {
+            const consumerOutput = readTree(path.join(staged.consumerDir, "bin"));
+            recordResults({ typeCheck: typeCheckResult, consumerDiagnostics: [], consumerProgramFiles: published.consumerProgramFiles, consumerOutput, schema });
+        }
     } catch (err) {
         post({ kind: "error", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
