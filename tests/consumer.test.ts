@@ -1,15 +1,25 @@
 // examples/consumer under mocks: an awsx Fargate service composed with EcrCiEnvironment. awsx
 // components are remote, so only they (not their children) register here; what is asserted is what
 // the example passes to ecr-ci and what ecr-ci grants from it.
+//
+// @pulumi/awsx is a dependency of the example's own package (examples/consumer/package.json), not of
+// this repository: its two classes the example uses are stood in for below by what the generated
+// awsx SDK does for them — register a *remote* component of that type with the given inputs and the
+// output properties left unknown — so the test runs from a root `npm ci` alone. Type-checking and
+// checking the example against the real awsx is `npm run test:examples` (it installs the example's
+// dependencies and type-checks it).
 import assert from "assert/strict";
 import * as path from "path";
 import Module = require("module");
 import * as pulumi from "@pulumi/pulumi";
 import { AwsMocks, RecordedResource, promiseOf, setAwsMocks, settle } from "../tools/mocks";
 
+const ROOT = path.join(__dirname, "..");
 const EXAMPLE_PROGRAM = path.join(__dirname, "..", "examples", "consumer", "index.ts");
 /** The example depends on `ecr-ci`; here that name resolves to this repository's library. */
 const LIBRARY_ENTRY = path.join(__dirname, "..", "components", "index.ts");
+/** ...and `@pulumi/awsx` to awsxStandIn(), registered under this (non-existent) module file name. */
+const AWSX_STAND_IN_ID = path.join(__dirname, "awsx-stand-in.virtual.js");
 const PROJECT = "ecr-ci-consumer-example";
 const STACK = "dev";
 const ACCOUNT = "123456789012";
@@ -23,13 +33,51 @@ interface ExampleExports {
     githubActionsSnippet: pulumi.Output<string>;
 }
 
-type ResolveFilename = (request: string, ...rest: unknown[]) => string;
+/**
+ * What `@pulumi/awsx` (3.x, generated SDK) does for the two classes the example uses: each is a
+ * remote component registering its type with the inputs as given, outputs unknown until the engine
+ * (here tools/mocks.ts) answers.
+ */
+function awsxStandIn(): unknown {
+    const remoteComponent = (type: string, inputs: (args: Record<string, unknown>) => Record<string, unknown>) =>
+        class extends pulumi.ComponentResource {
+            constructor(name: string, args: Record<string, unknown> = {}, opts: pulumi.ComponentResourceOptions = {}) {
+                super(type, name, inputs(args), opts, true /* remote */);
+            }
+        };
+    return {
+        ec2: { DefaultVpc: remoteComponent("awsx:ec2:DefaultVpc", () => ({ privateSubnetIds: undefined, publicSubnetIds: undefined, vpcId: undefined })) },
+        ecs: { FargateService: remoteComponent("awsx:ecs:FargateService", (args) => ({ ...args, service: undefined })) },
+    };
+}
+
+type ResolveFilename = (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
 const moduleLoader = Module as unknown as { _resolveFilename: ResolveFilename };
 
-/** Load the example program as `pulumi up` would, with `ecr-ci` resolved to the library source. */
+/**
+ * Load the example program as `pulumi up` would, with `ecr-ci` resolved to the library source,
+ * `@pulumi/awsx` to the stand-in, and the example's `@pulumi/pulumi` and `@pulumi/aws` to this
+ * repository's (the ones the mocks are set on), even after `npm run test:examples` installed the
+ * example's own copies.
+ */
 function loadExample(): ExampleExports {
+    if (!require.cache[AWSX_STAND_IN_ID]) {
+        const standIn = new Module(AWSX_STAND_IN_ID);
+        standIn.filename = AWSX_STAND_IN_ID;
+        standIn.loaded = true;
+        standIn.exports = awsxStandIn();
+        require.cache[AWSX_STAND_IN_ID] = standIn;
+    }
     const resolve = moduleLoader._resolveFilename;
-    moduleLoader._resolveFilename = (request, ...rest) => resolve.call(Module, request === "ecr-ci" ? LIBRARY_ENTRY : request, ...rest);
+    moduleLoader._resolveFilename = (request, parent, ...rest) => {
+        if (parent?.filename !== EXAMPLE_PROGRAM) {
+            return resolve.call(Module, request, parent, ...rest);
+        }
+        if (request === "@pulumi/awsx") {
+            return AWSX_STAND_IN_ID;
+        }
+        return request === "ecr-ci" ? LIBRARY_ENTRY : require.resolve(request, { paths: [ROOT] });
+    };
     try {
         return require(EXAMPLE_PROGRAM) as ExampleExports;
     } finally {

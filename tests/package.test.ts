@@ -23,12 +23,17 @@ interface ConsumerExports {
     oidcProviderArns: pulumi.Output<Record<"dev" | "prod", string | undefined>>;
 }
 
-/** The files `npm pack` must publish: the compiled library, package.json, README and LICENSE if present. */
-function expectedTarballFiles(): string[] {
-    const sources = fs
+/** The library's sources, relative to components/ (with `/`), in any subdirectory. */
+function librarySources(): string[] {
+    return fs
         .readdirSync(path.join(REPO, "components"), { recursive: true, encoding: "utf8" })
         .map((f) => f.split(path.sep).join("/"))
         .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
+}
+
+/** The files `npm pack` must publish: the compiled library, package.json, README and LICENSE if present. */
+function expectedTarballFiles(): string[] {
+    const sources = librarySources();
     const dist = sources.flatMap((f) => {
         const base = `dist/${f.slice(0, -".ts".length)}`;
         return [`${base}.d.ts`, `${base}.js`, `${base}.js.map`];
@@ -55,6 +60,13 @@ function repositoryArnsIn(policy: RecordedResource): string[] {
     return document.Statement.flatMap((s) => [s.Resource].flat()).filter((r) => r.includes(":repository/")).sort();
 }
 
+describe("type check: tsconfig.json (library, program, tests, tools, bootstrap)", () => {
+    it("has no errors, as `tsc --noEmit` (npm run typecheck) reports them", async function () {
+        this.timeout(WORKER_TIMEOUT_MS);
+        assert.deepEqual(await publication.typeCheck, []);
+    });
+});
+
 describe("npm package: packed, installed and used by a TypeScript consumer", () => {
     let published: PublishedPackage;
 
@@ -73,13 +85,12 @@ describe("npm package: packed, installed and used by a TypeScript consumer", () 
 
     it("ships source maps that carry their TypeScript sources", () => {
         const dist = path.join(published.consumerDir, "node_modules", "ecr-ci", "dist");
-        const maps = fs.readdirSync(dist).filter((f) => f.endsWith(".js.map"));
-        const mismatched = maps.filter((m) => {
-            const map = JSON.parse(fs.readFileSync(path.join(dist, m), "utf8")) as { sourcesContent?: string[] };
-            const source = fs.readFileSync(path.join(REPO, "components", m.replace(/\.js\.map$/, ".ts")), "utf8");
-            return map.sourcesContent?.[0] !== source;
+        const sources = librarySources();
+        const mismatched = sources.filter((f) => {
+            const map = JSON.parse(fs.readFileSync(path.join(dist, f.replace(/\.ts$/, ".js.map")), "utf8")) as { sourcesContent?: string[] };
+            return map.sourcesContent?.[0] !== fs.readFileSync(path.join(REPO, "components", f), "utf8");
         });
-        assert.deepEqual(mismatched, []);
+        assert.deepEqual({ maps: sources.length > 0, mismatched }, { maps: true, mismatched: [] });
     });
 
     it("compiles a strict consumer against the published declarations, not the sources", () => {

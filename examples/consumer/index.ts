@@ -4,7 +4,8 @@
 // (cluster ARN, service name, role ARNs are Outputs), never from hand-typed ARNs.
 //
 // One stack per environment (`pulumi stack init dev`, `... prod`); the stack name is the ecr-ci
-// environment. Run `npm ci` at the repository root first (it builds ecr-ci), then `npm install` here.
+// environment. Run `npm ci && npm run build` at the repository root first (ecr-ci is `file:../..`),
+// then `npm install` here.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";

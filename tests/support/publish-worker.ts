@@ -1,48 +1,67 @@
-// Worker thread of ./published.ts: everything slow about publishing ecr-ci, done once, off the main
-// thread. It reports the npm package first (for package.test.ts), then the schema (schema.test.ts).
+// Worker thread of ./published.ts: all the TypeScript work of `npm test`, done once, off the main
+// thread, in one compiler instance whose parsed (and bound) source files every program shares. It
+// reports the type check first, then the npm package (for package.test.ts), then the schema
+// (schema.test.ts).
+//
+// The type check: tsconfig.json's program, checked as `tsc --noEmit` checks it, incrementally (like
+// `tsc --incremental`: the semantic diagnostics of files whose text and dependencies did not change
+// since the last run come from node_modules/.cache/ecr-ci-ts/typecheck.tsbuildinfo).
 //
 // The package: the repository's files are staged in a temporary directory, the library is built
-// there with tsconfig.build.json (or the repository's dist/ is copied when `npm ci`/`npm run build`
-// built it from the current sources), `npm pack` makes the tarball, the tarball is extracted into a fresh
-// consumer project (offline: its @pulumi dependencies are this repository's node_modules) and a
-// strict TypeScript consumer is compiled against the *published* declarations. The build and the
-// consumer compile share the parsed declaration files of node_modules (most of either compile);
-// `npm pack --ignore-scripts` then packs the staged build instead of running `prepare` again.
+// there with tsconfig.build.json (or the repository's dist/ is copied when it was built from the
+// current sources; a build made here is also written to the repository's dist/, so the next run
+// reuses it), `npm pack` makes the tarball, the tarball is extracted into a fresh consumer project
+// (offline: its @pulumi dependencies are this repository's node_modules) and a strict TypeScript
+// consumer is compiled against the *published* declarations. `npm pack --ignore-scripts` packs the
+// staged build instead of running `prepack` again.
 //
-// The schema: ComponentProvider, as `pulumi package add` runs it on the package directory.
+// The schema: ComponentProvider, as `pulumi package add` runs it on the package directory. Its
+// analyzer asks TypeScript for tsconfig.json's program, the one the type check has just built.
+//
+// When no file any of these compilers read has changed since a clean earlier run, their results are
+// that run's (see readRecordedResults); staging, packing and extracting the package happen anyway.
 import { execFile } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { parentPort, workerData } from "worker_threads";
+import Module = require("module");
 import * as ts from "typescript";
-import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import type * as experimental from "@pulumi/pulumi/provider/experimental";
 import { CONSUMER_PROGRAM, PublishedPackage, WorkerData, WorkerMessage } from "./published";
 
 const exec = promisify(execFile);
 const { repo: REPO, tmp: TMP } = workerData as WorkerData;
-const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+const CACHE_DIR = path.join(REPO, "node_modules", ".cache", "ecr-ci-ts");
+const TYPECHECK_BUILD_INFO = path.join(CACHE_DIR, "typecheck.tsbuildinfo");
+const RESULTS = path.join(CACHE_DIR, "publish-results.json");
 
-/** Declaration files of node_modules, parsed (and bound) once for both programs. */
-const sharedDeclarations = new Map<string, ts.SourceFile>();
+/**
+ * Every source file read by any program of this worker, parsed (and, once a checker has bound it,
+ * bound) once: the programs share tsconfig.json's target and strictness, and a worker's run sees
+ * one version of each file.
+ */
+const sharedSourceFiles = new Map<string, ts.SourceFile>();
 
-function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
-    const host = ts.createCompilerHost(options);
+function shareSourceFiles<H extends ts.CompilerHost>(host: H): H {
     const read = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-        if (!fileName.includes(NODE_MODULES)) {
-            return read(fileName, languageVersion, onError, shouldCreate);
-        }
-        let file = sharedDeclarations.get(fileName);
+        let file = sharedSourceFiles.get(fileName);
         if (!file) {
             file = read(fileName, languageVersion, onError, shouldCreate);
             if (file) {
-                sharedDeclarations.set(fileName, file);
+                sharedSourceFiles.set(fileName, file);
             }
         }
         return file;
     };
     return host;
+}
+
+/** A compiler host whose source files carry versions (content hashes), as the incremental builder needs of all of them. */
+function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
+    return shareSourceFiles(ts.createIncrementalCompilerHost(options));
 }
 
 function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string[] {
@@ -67,17 +86,68 @@ async function stageRepository(dir: string): Promise<void> {
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
 }
 
+function parseConfig(file: string): ts.ParsedCommandLine | readonly ts.Diagnostic[] {
+    const problems: ts.Diagnostic[] = [];
+    const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(d) });
+    return parsed ?? problems;
+}
+
+/** tsconfig.json's program, once type-checked: the analyzer's program too. */
+let checkedProgram: ts.Program | undefined;
+
+/**
+ * `tsc --noEmit` over tsconfig.json: the same diagnostics in the same order (configuration, options,
+ * syntax; then global and semantic ones; then declaration ones, tsconfig.json having `declaration`),
+ * through TypeScript's incremental builder.
+ */
+function typeCheck(): string[] {
+    const parsed = parseConfig(path.join(REPO, "tsconfig.json"));
+    if (!("options" in parsed)) {
+        return formatDiagnostics(parsed);
+    }
+    fs.mkdirSync(path.dirname(TYPECHECK_BUILD_INFO), { recursive: true });
+    const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, incremental: true, tsBuildInfoFile: TYPECHECK_BUILD_INFO };
+    const builder = ts.createIncrementalProgram({
+        rootNames: parsed.fileNames,
+        options,
+        configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
+        projectReferences: parsed.projectReferences,
+        host: compilerHost(options),
+    });
+    // As tsc's emitFilesAndReportErrors: each step only when the ones before it found nothing.
+    const diagnostics: ts.Diagnostic[] = [...builder.getConfigFileParsingDiagnostics()];
+    const clean = () => diagnostics.length === builder.getConfigFileParsingDiagnostics().length;
+    diagnostics.push(...builder.getSyntacticDiagnostics());
+    if (clean()) {
+        diagnostics.push(...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics());
+        if (clean()) {
+            diagnostics.push(...builder.getSemanticDiagnostics());
+        }
+        if (clean() && (options.declaration || options.composite)) {
+            diagnostics.push(...builder.getDeclarationDiagnostics());
+        }
+    }
+    builder.emit(); // noEmit: writes the .tsbuildinfo only
+    checkedProgram = builder.getProgram();
+    return formatDiagnostics(ts.sortAndDeduplicateDiagnostics(diagnostics));
+}
+
 /** `tsc -p tsconfig.build.json`, in this thread. */
 function buildLibrary(dir: string): string[] {
-    const problems: ts.Diagnostic[] = [];
-    const parsed = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.build.json"), {}, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => problems.push(d),
-    });
-    if (!parsed) {
-        return formatDiagnostics(problems);
+    const parsed = parseConfig(path.join(dir, "tsconfig.build.json"));
+    if (!("options" in parsed)) {
+        return formatDiagnostics(parsed);
     }
     return compile(parsed.fileNames, parsed.options).diagnostics;
+}
+
+/** Replace the repository's dist/ with `built` (a fresh build of the same sources). */
+function refreshRepositoryDist(built: string): void {
+    const dist = path.join(REPO, "dist");
+    const next = `${dist}.${process.pid}.tmp`;
+    fs.cpSync(built, next, { recursive: true });
+    fs.rmSync(dist, { recursive: true, force: true });
+    fs.renameSync(next, dist);
 }
 
 /** What the library build reads: a newer file than dist/index.js makes that build stale. */
@@ -90,9 +160,9 @@ function buildInputs(): string[] {
 }
 
 /**
- * The repository's dist/ if `npm ci` (its `prepare` script) or `npm run build` built it from the
- * current sources, else undefined. Reusing it saves the worker a whole library compile in CI, where
- * `npm ci` has just built it; after an edit to the library the test builds afresh.
+ * The repository's dist/ if `npm run build` (or an earlier run of this worker) built it from the
+ * current sources, else undefined. Reusing it saves the worker a library compile; after an edit to
+ * the library the test builds afresh.
  */
 function freshDist(): string | undefined {
     const dist = path.join(REPO, "dist");
@@ -121,7 +191,14 @@ async function consumerProject(dir: string, tarball: string): Promise<void> {
     fs.writeFileSync(path.join(dir, "index.ts"), CONSUMER_PROGRAM);
 }
 
-async function publishPackage(): Promise<PublishedPackage> {
+interface StagedPackage {
+    readonly buildDiagnostics: string[];
+    readonly tarballFiles: string[];
+    readonly consumerDir: string;
+}
+
+/** Stage, build (or reuse dist/), pack, and extract into the consumer project. */
+async function stagePackage(): Promise<StagedPackage> {
     const stage = path.join(TMP, "repo");
     const consumerDir = path.join(TMP, "consumer");
     await stageRepository(stage);
@@ -131,9 +208,17 @@ async function publishPackage(): Promise<PublishedPackage> {
         fs.cpSync(dist, path.join(stage, "dist"), { recursive: true });
     } else {
         buildDiagnostics = buildLibrary(stage);
+        if (buildDiagnostics.length === 0) {
+            refreshRepositoryDist(path.join(stage, "dist"));
+        }
     }
     const { tarball, files } = await pack(stage, TMP);
     await consumerProject(consumerDir, tarball);
+    return { buildDiagnostics, tarballFiles: files, consumerDir };
+}
+
+function compileConsumer(staged: StagedPackage): PublishedPackage {
+    const { consumerDir } = staged;
     const consumer = compile([path.join(consumerDir, "index.ts")], {
         strict: true,
         target: ts.ScriptTarget.ES2022,
@@ -144,46 +229,204 @@ async function publishPackage(): Promise<PublishedPackage> {
         outDir: path.join(consumerDir, "bin"),
     });
     return {
-        buildDiagnostics,
-        tarballFiles: files,
-        consumerDir,
+        ...staged,
         consumerDiagnostics: consumer.diagnostics,
         consumerProgramFiles: consumer.program.getSourceFiles().map((f) => path.resolve(f.fileName)),
     };
 }
 
-/**
- * The package directory as the plugin host reads it — package.json (entry points, name, version),
- * tsconfig.json's compiler options, the program entry `index.ts` and the library — linked into `dir`.
- * Only the tsconfig `include` is narrowed to what `index.ts` reaches: the schema is inferred from the
- * entry point's imports, and the tests, tools and benchmarks the root tsconfig also includes would
- * only make the analyzer's TypeScript program several times larger.
- */
-function linkPluginView(dir: string): void {
-    for (const entry of ["package.json", "index.ts", "components", "node_modules"]) {
-        fs.symlinkSync(path.join(REPO, entry), path.join(dir, entry));
+// Results of an earlier run, reused when none of their inputs changed — what `tsc --incremental` and
+// `tsc -b` do for a type check, applied to the three compiler results of this worker: the type check,
+// the consumer compile (its diagnostics, program files and emitted JavaScript) and the schema. Their
+// inputs are every file any of the programs read (the project's sources and tests, the staged
+// package's files and declarations, the consumer, node_modules' declarations, TypeScript's lib
+// files), by content, plus the configuration files, the analyzer's code and the compiler version;
+// tsconfig.json's list of root files must be the same too (a new test file is a change). Only a run
+// whose results were all clean is recorded, so a failure is always computed afresh.
+// ECR_CI_NO_RESULT_CACHE=1 turns this off.
+
+/** The temporary directory of this run in recorded paths (the consumer lives there). */
+const TMP_MARK = "<tmp>";
+
+interface RecordedResults {
+    readonly typescript: string;
+    readonly rootNames: string[];
+    /** Input file (TMP as TMP_MARK) → sha256 of its content. */
+    readonly inputs: Record<string, string>;
+    readonly typeCheck: string[];
+    readonly consumerDiagnostics: string[];
+    readonly consumerProgramFiles: string[];
+    /** The consumer's bin/, relative path → content. */
+    readonly consumerOutput: Record<string, string>;
+    readonly schema: string;
+}
+
+const toRecorded = (file: string) => (file.startsWith(TMP + path.sep) ? TMP_MARK + file.slice(TMP.length) : file);
+const fromRecorded = (file: string) => (file.startsWith(TMP_MARK + path.sep) ? TMP + file.slice(TMP_MARK.length) : file);
+
+function contentHash(file: string): string | undefined {
+    try {
+        return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    } catch {
+        return undefined;
     }
-    const tsconfig = { extends: path.join(REPO, "tsconfig.json"), include: ["index.ts", "components/**/*.ts"] };
-    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+}
+
+/** Files the results depend on besides those the programs read. */
+function extraInputs(): string[] {
+    const experimental = path.dirname(require.resolve("@pulumi/pulumi/provider/experimental"));
+    return [
+        ...["package.json", "tsconfig.json", "tsconfig.build.json"].map((f) => path.join(REPO, f)),
+        ...["analyzer.js", "provider.js", "schema.js", "index.js"].map((f) => path.join(experimental, f)),
+        require.resolve("@pulumi/pulumi/package.json"),
+        require.resolve("typescript/package.json"),
+    ];
+}
+
+function rootNames(): string[] {
+    const parsed = parseConfig(path.join(REPO, "tsconfig.json"));
+    return "fileNames" in parsed ? parsed.fileNames : [];
+}
+
+function readRecordedResults(): RecordedResults | undefined {
+    if (process.env.ECR_CI_NO_RESULT_CACHE) {
+        return undefined;
+    }
+    let recorded: RecordedResults;
+    try {
+        recorded = JSON.parse(fs.readFileSync(RESULTS, "utf8")) as RecordedResults;
+    } catch {
+        return undefined;
+    }
+    const current = rootNames();
+    const unchanged =
+        recorded.typescript === ts.version &&
+        recorded.rootNames.length === current.length &&
+        recorded.rootNames.every((f, i) => f === current[i]) &&
+        Object.entries(recorded.inputs).every(([file, hash]) => contentHash(fromRecorded(file)) === hash);
+    return unchanged ? recorded : undefined;
+}
+
+function recordResults(results: Omit<RecordedResults, "typescript" | "rootNames" | "inputs">): void {
+    if (process.env.ECR_CI_NO_RESULT_CACHE) {
+        return;
+    }
+    const inputs: Record<string, string> = {};
+    for (const file of [...sharedSourceFiles.keys(), ...extraInputs()]) {
+        const hash = contentHash(file);
+        if (hash === undefined) {
+            return; // an input that is gone already: nothing to record
+        }
+        inputs[toRecorded(path.resolve(file))] = hash;
+    }
+    const record: RecordedResults = {
+        typescript: ts.version,
+        rootNames: rootNames(),
+        inputs,
+        ...results,
+        consumerProgramFiles: results.consumerProgramFiles.map(toRecorded),
+    };
+    try {
+        fs.mkdirSync(CACHE_DIR, { recursive: true });
+        const tmp = `${RESULTS}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(record));
+        fs.renameSync(tmp, RESULTS);
+    } catch {
+        // No record: the next run computes afresh.
+    }
+}
+
+function readTree(dir: string): Record<string, string> {
+    return Object.fromEntries(
+        fs
+            .readdirSync(dir, { recursive: true, encoding: "utf8" })
+            .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+            .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+    );
+}
+
+function writeTree(dir: string, files: Record<string, string>): void {
+    for (const [file, content] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), content);
+    }
+}
+
+/**
+ * The analyzer's TypeScript (`@pulumi/pulumi/typescript-shim`, which is this `typescript`), except
+ * that asked for tsconfig.json's program — the same root files and configuration the type check
+ * compiled — it gets that program, already checked, instead of compiling it again (TypeScript builds
+ * the same program from the same files and options; the analyzer's `strictNullChecks: true` is
+ * tsconfig.json's `strict`). Any other program is compiled with the shared source files.
+ */
+function analyzerTypeScript(): typeof ts {
+    const createProgram = (rootNamesOrOptions: readonly string[] | ts.CreateProgramOptions, ...rest: unknown[]): ts.Program => {
+        const request = Array.isArray(rootNamesOrOptions) ? undefined : (rootNamesOrOptions as ts.CreateProgramOptions);
+        if (request && !request.host && checkedProgram) {
+            const checked = checkedProgram.getRootFileNames();
+            const same =
+                request.options.configFilePath === checkedProgram.getCompilerOptions().configFilePath &&
+                request.options.strict === true &&
+                request.rootNames.length === checked.length &&
+                request.rootNames.every((f, i) => f === checked[i]);
+            if (same) {
+                return checkedProgram;
+            }
+            return ts.createProgram({ ...request, host: compilerHost(request.options) });
+        }
+        return (ts.createProgram as (...args: unknown[]) => ts.Program)(rootNamesOrOptions, ...rest);
+    };
+    return Object.create(ts, { createProgram: { value: createProgram } }) as typeof ts;
+}
+
+/** @pulumi/pulumi/provider/experimental, its analyzer loaded with analyzerTypeScript(). */
+function loadProviderLibrary(): typeof experimental {
+    const shim = require.resolve("@pulumi/pulumi/typescript-shim");
+    if (require.cache[shim] || require.cache[require.resolve("@pulumi/pulumi/provider/experimental/analyzer")]) {
+        throw new Error("the analyzer's TypeScript is loaded already");
+    }
+    const module = new Module(shim);
+    module.filename = shim;
+    module.loaded = true;
+    module.exports = analyzerTypeScript();
+    require.cache[shim] = module;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@pulumi/pulumi/provider/experimental") as typeof experimental;
 }
 
 async function inferSchema(): Promise<string> {
-    const view = path.join(TMP, "plugin");
-    fs.mkdirSync(view);
-    linkPluginView(view);
+    const { ComponentProvider, getPulumiComponents } = loadProviderLibrary();
     const { name } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { name: string };
     // Like `@pulumi/pulumi/cmd/run-plugin`: the components are those the package exports, the
     // provider name is the package name, the directory is the package root.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const library = require(path.join(REPO, "components")) as Record<string, unknown>;
-    return new ComponentProvider({ components: getPulumiComponents(library), dirname: view, name }).getSchema();
+    return new ComponentProvider({ components: getPulumiComponents(library), dirname: REPO, name }).getSchema();
 }
 
 async function main(): Promise<void> {
     const post = (message: WorkerMessage) => parentPort!.postMessage(message);
     try {
-        post({ kind: "package", result: await publishPackage() });
-        post({ kind: "schema", result: await inferSchema() });
+        const staged = await stagePackage();
+        const recorded = readRecordedResults();
+        if (recorded) {
+            post({ kind: "typecheck", result: recorded.typeCheck });
+            writeTree(path.join(staged.consumerDir, "bin"), recorded.consumerOutput);
+            const consumerProgramFiles = recorded.consumerProgramFiles.map(fromRecorded);
+            post({ kind: "package", result: { ...staged, consumerDiagnostics: recorded.consumerDiagnostics, consumerProgramFiles } });
+            post({ kind: "schema", result: recorded.schema });
+            return;
+        }
+        const typeCheckResult = typeCheck();
+        post({ kind: "typecheck", result: typeCheckResult });
+        const published = compileConsumer(staged);
+        post({ kind: "package", result: published });
+        const schema = await inferSchema();
+        post({ kind: "schema", result: schema });
+        if (typeCheckResult.length === 0 && published.consumerDiagnostics.length === 0 && published.buildDiagnostics.length === 0) {
+            const consumerOutput = readTree(path.join(staged.consumerDir, "bin"));
+            recordResults({ typeCheck: typeCheckResult, consumerDiagnostics: [], consumerProgramFiles: published.consumerProgramFiles, consumerOutput, schema });
+        }
     } catch (err) {
         post({ kind: "error", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }

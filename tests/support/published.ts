@@ -1,6 +1,6 @@
-// The slow, independent half of package.test.ts and schema.test.ts — building, packing and
-// compiling the npm package, and inferring the multi-language schema — runs in a worker thread
-// (./publish-worker.ts) that starts when those test files are loaded. Mocha loads every spec file
+// The slow, independent half of package.test.ts and schema.test.ts — type-checking the project,
+// building, packing and compiling the npm package, and inferring the multi-language schema — runs in
+// a worker thread (./publish-worker.ts) that starts when those test files are loaded. Mocha loads every spec file
 // before running any test, so the TypeScript work overlaps the other test files on the second core;
 // the two test files then await the results in their `before` hooks.
 import * as fs from "fs";
@@ -12,7 +12,7 @@ import { Worker } from "worker_threads";
  * How long a `before` hook may wait for the worker: its few seconds of CPU can stretch a lot on a
  * busy machine, and the wait also covers whatever the worker could not overlap.
  */
-export const WORKER_TIMEOUT_MS = 60_000;
+export const WORKER_TIMEOUT_MS = 120_000;
 
 /** The consumer: two environments of one account in one program, sharing dev's OIDC provider. */
 export const CONSUMER_PROGRAM = `
@@ -60,11 +60,14 @@ export interface WorkerData {
 }
 
 export type WorkerMessage =
+    | { readonly kind: "typecheck"; readonly result: string[] }
     | { readonly kind: "package"; readonly result: PublishedPackage }
     | { readonly kind: "schema"; readonly result: string }
     | { readonly kind: "error"; readonly message: string };
 
 interface Publication {
+    /** Every diagnostic of `tsc --noEmit` over tsconfig.json, as text. */
+    readonly typeCheck: Promise<string[]>;
     readonly publishedPackage: Promise<PublishedPackage>;
     /** The package schema JSON, as `ComponentProvider#getSchema()` returns it. */
     readonly schema: Promise<string>;
@@ -83,12 +86,12 @@ function start(): Publication {
     // Never keep the test run alive for it (e.g. when --grep skips both test files).
     worker.unref();
 
-    const settle: Partial<Record<"package" | "schema", { resolve(value: never): void; reject(err: Error): void }>> = {};
-    const promiseFor = <T>(kind: "package" | "schema") =>
+    const settle: Partial<Record<"typecheck" | "package" | "schema", { resolve(value: never): void; reject(err: Error): void }>> = {};
+    const promiseFor = <T>(kind: "typecheck" | "package" | "schema") =>
         new Promise<T>((resolve, reject) => {
             settle[kind] = { resolve: resolve as (value: never) => void, reject };
         });
-    const result: Publication = { publishedPackage: promiseFor("package"), schema: promiseFor("schema") };
+    const result: Publication = { typeCheck: promiseFor("typecheck"), publishedPackage: promiseFor("package"), schema: promiseFor("schema") };
     const failAll = (err: Error) => Object.values(settle).forEach((s) => s.reject(err));
     worker.on("message", (message: WorkerMessage) => {
         if (message.kind === "error") {
@@ -100,12 +103,13 @@ function start(): Publication {
     worker.on("error", failAll);
     worker.on("exit", (code) => failAll(new Error(`the publish worker exited (code ${code}) before reporting`)));
     // A failure is reported by the tests that await it, not as an unhandled rejection meanwhile.
+    result.typeCheck.catch(() => undefined);
     result.publishedPackage.catch(() => undefined);
     result.schema.catch(() => undefined);
     return result;
 }
 
-/** Start (once) building, packing and compiling the package and inferring its schema. */
+/** Start (once) type-checking, building, packing and compiling the package and inferring its schema. */
 export function startPublication(): Publication {
     publication ??= start();
     return publication;
