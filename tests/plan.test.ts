@@ -450,15 +450,46 @@ describe("offline plan: config as Pulumi hands it to the program", () => {
         before(() => {
             tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plan-files-"));
             fs.writeFileSync(path.join(tmp, "Pulumi.noregion.yaml"), "config:\n  ecr-ci:environment: dev\n");
+            fs.writeFileSync(path.join(tmp, "Pulumi.noregion-bad.yaml"), "config:\n  ecr-ci:environment: Dev\n  ecr-ci:repositories: [{ name: app-dev }]\n  ecr-ci:authMode: user\n");
+            fs.writeFileSync(path.join(tmp, "Pulumi.noroot.yaml"), "ecr-ci:environment: dev\necr-ci:authMode: user\n");
             fs.writeFileSync(path.join(tmp, "Pulumi.broken.yaml"), "config:\n  aws:region: [eu-west-1\n");
         });
         after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
         const cases: [string, (dir: string) => PlanOptions, (dir: string) => string][] = [
             [
-                "no aws:region",
+                "no aws:region, reported with every other problem of the file",
                 (dir) => ({ stack: "x", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: path.join(dir, "Pulumi.noregion.yaml") }),
-                (dir) => `aws:region is required: set the stack's region in ${path.join(dir, "Pulumi.noregion.yaml")} (e.g. aws:region: eu-west-1)`,
+                (dir) =>
+                    [
+                        "Invalid ecr-ci stack configuration: 3 problems:",
+                        `  - aws:region is required: set the stack's region in ${path.join(dir, "Pulumi.noregion.yaml")} (e.g. aws:region: eu-west-1)`,
+                        `  - ecr-ci:repositories is required: a list of at least one repository, e.g. [{ name: "app-dev" }]`,
+                        `  - ecr-ci:github is required: authMode "oidc" trusts one GitHub repository: set owner, repository and branches (e.g. { owner: "acme", repository: "app", branches: ["main"] })`,
+                    ].join("\n"),
+            ],
+            [
+                "no aws:region in an otherwise valid file: the region alone",
+                (dir) => ({ stack: "x", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: path.join(dir, "Pulumi.noregion-bad.yaml") }),
+                (dir) =>
+                    [
+                        "Invalid ecr-ci stack configuration: 2 problems:",
+                        `  - aws:region is required: set the stack's region in ${path.join(dir, "Pulumi.noregion-bad.yaml")} (e.g. aws:region: eu-west-1)`,
+                        `  - ecr-ci:environment = "Dev": use 1–32 characters from a-z, 0-9 and '-' (e.g. "dev")`,
+                    ].join("\n"),
+            ],
+            [
+                "no config: root: said so, not a misleading missing region alone",
+                (dir) => ({ stack: "x", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: path.join(dir, "Pulumi.noroot.yaml") }),
+                (dir) =>
+                    [
+                        "Invalid ecr-ci stack configuration: 5 problems:",
+                        `  - ${path.join(dir, "Pulumi.noroot.yaml")} has ecr-ci:environment, ecr-ci:authMode at the top level: stack settings go under config: (indent them below a line "config:")`,
+                        `  - aws:region is required: set the stack's region in ${path.join(dir, "Pulumi.noroot.yaml")} (e.g. aws:region: eu-west-1)`,
+                        "  - ecr-ci:environment is required: the environment name, 1–32 characters from a-z, 0-9 and '-' (e.g. \"dev\")",
+                        `  - ecr-ci:repositories is required: a list of at least one repository, e.g. [{ name: "app-dev" }]`,
+                        `  - ecr-ci:github is required: authMode "oidc" trusts one GitHub repository: set owner, repository and branches (e.g. { owner: "acme", repository: "app", branches: ["main"] })`,
+                    ].join("\n"),
             ],
             [
                 "a missing --config-file",

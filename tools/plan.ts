@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { closest } from "../components/contract/parse";
+import { closest, parseStackConfig } from "../components/contract/parse";
 import { EcrCiValidationError, Problems, formatProblems } from "../components/contract/problems";
 import { accessDiff, renderAccessDiff, renderAccessDiffJson } from "./access-diff";
 import { TRUST_POLICY_MAX_CHARS, acceptedSubjectForms, trustPolicySize } from "../components/core/github";
@@ -279,7 +279,7 @@ function readProject(dir: string): Project {
     return { name: doc.name, main: path.resolve(dir, typeof doc.main === "string" ? doc.main : "index.ts"), config: doc.config };
 }
 
-function readStackConfig(options: PlanOptions, dir: string): { file: string; config: unknown } {
+function readStackConfig(options: PlanOptions, dir: string): { file: string; config: unknown; unrooted: string[] } {
     const file = path.resolve(options.configFile ?? path.join(dir, `Pulumi.${options.stack}.yaml`));
     if (options.configFile === undefined && !fs.existsSync(file)) {
         const stacks = knownStacks(dir);
@@ -289,7 +289,9 @@ function readStackConfig(options: PlanOptions, dir: string): { file: string; con
         );
     }
     const doc = readYaml(file);
-    return { file, config: isObject(doc) ? doc.config : undefined };
+    // Keys such as `ecr-ci:environment` at the top level were meant to be under `config:`.
+    const unrooted = isObject(doc) ? Object.keys(doc).filter((key) => key !== "config" && key.includes(":")) : [];
+    return { file, config: isObject(doc) ? doc.config : undefined, unrooted };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -387,8 +389,26 @@ export function loadStack(options: PlanOptions, dir: string = PROJECT_DIR): Stac
     const stackConfig = readStackConfig(options, dir);
     const config = programConfig(project.name, project.config, stackConfig.config);
     const region = config.values[REGION_KEY];
+    // What keeps the file from being planned, reported with every problem the program would report.
+    const problems: string[] = [];
+    if (stackConfig.unrooted.length > 0) {
+        problems.push(
+            `${stackConfig.file} has ${stackConfig.unrooted.join(", ")} at the top level: stack settings go under config: (indent them below a line "config:")`,
+        );
+    }
     if (!region) {
-        throw new PlanError(`${REGION_KEY} is required: set the stack's region in ${stackConfig.file} (e.g. ${REGION_KEY}: eu-west-1)`);
+        problems.push(`${REGION_KEY} is required: set the stack's region in ${stackConfig.file} (e.g. ${REGION_KEY}: eu-west-1)`);
+    }
+    if (problems.length > 0) {
+        try {
+            parseStackConfig(config.values, { project: project.name, stack: options.stack });
+        } catch (err) {
+            if (!(err instanceof EcrCiValidationError)) {
+                throw err;
+            }
+            problems.push(...err.problems);
+        }
+        throw new PlanError(problems.length === 1 ? problems[0] : formatProblems("Invalid ecr-ci stack configuration", problems));
     }
     return { dir, project, stack: options.stack, configFile: stackConfig.file, config, region, accountId: options.accountId };
 }
