@@ -26,8 +26,10 @@ import {
     palette,
     parseFlags,
     planResource,
+    otherStacksCreatingProvider,
     programConfig,
     renderHuman,
+    reviewNotes,
     treeOrder,
     useColour,
 } from "../tools/plan";
@@ -623,6 +625,7 @@ describe("offline plan: presentation helpers", () => {
         const trust = { Statement: [{ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::1:root", "arn:aws:iam::2:root"] }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalTag/team": ["a", "b"] } } }] };
         const deny = { Statement: { Sid: "NoDelete", Effect: "Deny", NotAction: ["ecr:Describe*"], NotResource: "arn:x" } };
         const plan: Plan = {
+            review: [],
             project: "p",
             stack: "s",
             configFile: "/p/Pulumi.s.yaml",
@@ -701,5 +704,78 @@ describe("offline plan: presentation helpers", () => {
             [errorText(new pulumi.RunError("bad config")), errorText(new PlanError("bad flag")), errorText(bug), errorText("text")],
             ["bad config", "bad flag", bug.stack, "text"],
         );
+    });
+});
+
+describe("offline plan: what a reviewer must see", () => {
+    const resource = (type: string, name: string, inputs: Record<string, unknown>, protect = false): PlanResource => ({
+        urn: `urn:pulumi:s::p::${type}::${name}`,
+        type,
+        name,
+        custom: true,
+        id: null,
+        parent: null,
+        protect,
+        retainOnDelete: false,
+        inputs,
+        outputs: {},
+    });
+    const tags = { Environment: "dev", ManagedBy: "ecr-ci", team: "web" };
+    const repo = (name: string, extra: Record<string, unknown>, protect: boolean) => resource("aws:ecr/repository:Repository", `dev-${name}`, { name, tags, ...extra }, protect);
+    const cases: [string, PlanResource[], boolean, string[], string[]][] = [
+        ["a protected repository and a looked-up provider", [repo("app", {}, true)], true, [], [
+            "finds GitHub's OIDC provider by its URL (created by the bootstrap, or by one stack with oidcProvider: create): pulumi up fails if the account has none",
+            "tags on every taggable resource: Environment=dev, ManagedBy=ecr-ci, team=web",
+        ]],
+        [
+            "user mode, forceDelete, unprotected, a created provider that another stack creates too",
+            [
+                repo("app", { forceDelete: true }, false),
+                resource("aws:iam/user:User", "dev-ci", { name: "ecr-ci-dev" }),
+                resource("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "dev-github", { url: "https://token.actions.githubusercontent.com" }, true),
+            ],
+            false,
+            ["prod"],
+            [
+                "IAM user ecr-ci-dev has a long-lived access key (a Pulumi secret output): store it as a GitHub secret, rotate it, and prefer authMode oidc",
+                "repository app: forceDelete — pulumi destroy deletes it with every image in it",
+                "repository app: not protected — pulumi destroy, or a change that replaces it, deletes its images",
+                "creates GitHub's OIDC provider https://token.actions.githubusercontent.com (protected): IAM allows one per account, and stack prod of this project creates it too: if they share this AWS account, the second pulumi up fails — set ecr-ci:oidcProvider: lookup there",
+                "tags on every taggable resource: Environment=dev, ManagedBy=ecr-ci, team=web",
+            ],
+        ],
+        [
+            "a created provider, alone in the project",
+            [resource("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "dev-github", { url: "https://token.actions.githubusercontent.com" }, true)],
+            false,
+            [],
+            ["creates GitHub's OIDC provider https://token.actions.githubusercontent.com (protected): IAM allows one per account; every other stack of the account must find it (ecr-ci:oidcProvider: lookup)"],
+        ],
+    ];
+    for (const [title, resources, finds, others, expected] of cases) {
+        it(title, () => assert.deepEqual(reviewNotes(resources, finds, others), expected));
+    }
+
+    it("the other stack files that would create the provider: unset or create, in OIDC mode", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plan-review-"));
+        try {
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            const files: Record<string, string> = {
+                dev: "config:\n  aws:region: eu-west-1\n",
+                qa: "config:\n  ecr-ci:oidcProvider: create\n",
+                prod: "config:\n  ecr-ci:oidcProvider: lookup\n",
+                ci: "config:\n  ecr-ci:authMode: user\n",
+                shared: "config:\n  ecr-ci:oidcProvider: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\n",
+                broken: "config: [\n",
+            };
+            for (const [stack, text] of Object.entries(files)) {
+                fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+            }
+            const setup = loadStack({ stack: "x", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: sampleStackFile("dev") }, dir);
+            assert.deepEqual(otherStacksCreatingProvider(setup), ["dev", "qa"]);
+            assert.deepEqual(otherStacksCreatingProvider({ ...setup, configFile: path.join(dir, "Pulumi.dev.yaml") }), ["qa"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

@@ -325,6 +325,8 @@ export interface Plan {
     readonly resources: readonly PlanResource[];
     /** The stack outputs Pulumi would record (undefined ones are dropped, as Pulumi does). */
     readonly outputs: Readonly<Record<string, unknown>>;
+    /** What a reviewer must see before `pulumi up` (human output only; `--json` keeps its shape). */
+    readonly review: readonly string[];
 }
 
 /** Deep copy with object keys sorted and every secret (as the runtime marks it) replaced by `SECRET`. */
@@ -432,6 +434,7 @@ export async function runPlan(setup: StackSetup): Promise<Plan> {
     await settle();
     const resources = treeOrder(mocks.resources.map(planResource));
     const root = resources.find((r) => r.type === ROOT_STACK_TYPE);
+    const findsProvider = mocks.invokes.some((i) => i.token === FIND_PROVIDER_INVOKE);
     return {
         project: setup.project.name,
         stack: setup.stack,
@@ -441,7 +444,63 @@ export async function runPlan(setup: StackSetup): Promise<Plan> {
         partition: partitionOf(mocks.region).partition,
         resources,
         outputs: root?.outputs ?? {},
+        review: reviewNotes(resources, findsProvider, otherStacksCreatingProvider(setup)),
     };
+}
+
+const FIND_PROVIDER_INVOKE = "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider";
+
+/**
+ * The project's other stack files that create GitHub's OIDC provider (`ecr-ci:oidcProvider` unset or
+ * `create` in OIDC mode): one provider per URL per account, so two of them in one account collide.
+ */
+export function otherStacksCreatingProvider(setup: StackSetup): string[] {
+    return knownStacks(setup.dir)
+        .filter((stack) => path.resolve(setup.dir, `Pulumi.${stack}.yaml`) !== setup.configFile)
+        .filter((stack) => {
+            let config: unknown;
+            try {
+                config = (readYaml(path.join(setup.dir, `Pulumi.${stack}.yaml`)) as { config?: unknown } | undefined)?.config;
+            } catch {
+                return false; // its own plan reports it
+            }
+            const values = isObject(config) ? config : {};
+            const mode = values[qualifiedKey(setup.project.name, "authMode")] ?? "oidc";
+            const provider = values[qualifiedKey(setup.project.name, "oidcProvider")] ?? "create";
+            return mode === "oidc" && provider === "create";
+        });
+}
+
+/** Warnings a reviewer must see: long-lived keys, images that can be deleted, the account's OIDC provider, tags. */
+export function reviewNotes(resources: readonly PlanResource[], findsProvider: boolean, othersCreating: readonly string[]): string[] {
+    const notes: string[] = [];
+    for (const user of resources.filter((r) => r.type === T.user)) {
+        notes.push(`IAM user ${str(user.inputs.name)} has a long-lived access key (a Pulumi secret output): store it as a GitHub secret, rotate it, and prefer authMode oidc`);
+    }
+    for (const repo of resources.filter((r) => r.type === T.repository)) {
+        if (repo.inputs.forceDelete === true) {
+            notes.push(`repository ${str(repo.inputs.name)}: forceDelete — pulumi destroy deletes it with every image in it`);
+        }
+        if (!repo.protect) {
+            notes.push(`repository ${str(repo.inputs.name)}: not protected — pulumi destroy, or a change that replaces it, deletes its images`);
+        }
+    }
+    for (const provider of resources.filter((r) => r.type === T.oidcProvider)) {
+        notes.push(
+            `creates GitHub's OIDC provider ${str(provider.inputs.url)} (protected): IAM allows one per account` +
+                (othersCreating.length > 0
+                    ? `, and stack${othersCreating.length > 1 ? "s" : ""} ${othersCreating.join(", ")} of this project create${othersCreating.length > 1 ? "" : "s"} it too: if they share this AWS account, the second pulumi up fails — set ecr-ci:oidcProvider: lookup there`
+                    : "; every other stack of the account must find it (ecr-ci:oidcProvider: lookup)"),
+        );
+    }
+    if (findsProvider) {
+        notes.push("finds GitHub's OIDC provider by its URL (created by the bootstrap, or by one stack with oidcProvider: create): pulumi up fails if the account has none");
+    }
+    const tagged = resources.find((r) => r.type === T.repository);
+    if (tagged && isObject(tagged.inputs.tags)) {
+        notes.push(`tags on every taggable resource: ${Object.entries(tagged.inputs.tags).map(([k, v]) => `${k}=${str(v)}`).join(", ")}`);
+    }
+    return notes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -775,6 +834,7 @@ export function renderHuman(plan: Plan, p: Palette): string {
         `${INDENT}${p.dim("config ")} ${plan.configFile}`,
         `${INDENT}${p.dim("target ")} account ${plan.accountId}, region ${plan.region}, partition ${plan.partition}`,
         `${INDENT}${p.dim("offline")} Pulumi mocks, no AWS calls: IDs and ARNs are what AWS would assign`,
+        ...section("Review", plan.review.map((note) => `${INDENT}${p.warn("!")} ${note}`)),
         ...section("Resources", renderTree(plan.resources, p)),
         ...section("ECR repositories", of(T.repository).flatMap((r) => renderRepository(r, plan.resources, p))),
         ...section("IAM principals: who can act, and what they can do", principals),
