@@ -56,7 +56,7 @@ function principalOf(fixture: FixtureStack, principal: Principal): { arn: string
         fixture,
         repositoryArnPrefix: ecrRepositoryArn(t, ""),
         repositoryArns: fixture.args.repositories.map((r) => ecrRepositoryArn(t, r.name)),
-        pullFromArns: pullFromArns(fixture.args.pullFrom ?? [], t),
+        pullFromArns: pullFromArns((fixture.args.pullFrom ?? []) as string[], t),
         serviceArns: ecs ? ecsServiceArns(ecs.clusterArn, ecs.services) : [],
         services: ecs?.services ?? [],
         passRoleArns: ecs?.passRoleArns ?? [],

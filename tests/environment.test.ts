@@ -534,6 +534,39 @@ describe("EcrCiEnvironment: limits (core/limits.ts), before any resource", () =>
         assert.deepEqual(names(mocks), [T.component]);
     });
 
+    it("Outputs from other stacks: a boundary and a pullFrom ARN are wired once known", async () => {
+        const boundary = `arn:aws:iam::${ACCOUNT}:policy/ecr-ci-boundary`;
+        const source = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/app-dev`;
+        const { mocks } = await deploy({ ...OIDC, permissionsBoundaryArn: pulumi.output(boundary), pullFrom: [pulumi.output(source)] });
+        const role = mocks.ofType(T.role)[0];
+        assert.equal(role.inputs.permissionsBoundary, boundary);
+        const policy = JSON.parse(String(mocks.ofType(T.policy)[0].inputs.policy)) as { Statement: { Sid: string; Resource: unknown }[] };
+        assert.deepEqual(policy.Statement.find((st) => st.Sid === "PromotionPull")?.Resource, source);
+    });
+
+    it("Outputs that resolve to a wildcard or to garbage are refused once known", async () => {
+        await setAwsMocks();
+        const failures = await rejections(
+            () =>
+                new EcrCiEnvironment("dev", {
+                    ...OIDC,
+                    permissionsBoundaryArn: pulumi.output("arn:aws:iam::*:policy/*"),
+                    pullFrom: [pulumi.output(`arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/*`), "app-staging"],
+                    ecsDeploy: { clusterArn: pulumi.output("not-an-arn"), services: [pulumi.output("*")], passRoleArns: [pulumi.output("arn:aws:iam::123456789012:role/*")] },
+                }),
+        );
+        assert.deepEqual(failures, [
+            [
+                `EcrCiEnvironment has invalid arguments: 5 problems:`,
+                `  - args.ecsDeploy.clusterArn = "not-an-arn": use the cluster ARN, arn:<partition>:ecs:<region>:<account-id>:cluster/NAME`,
+                `  - args.ecsDeploy.services[0] = "*": use the service name: 1–255 letters, digits, '-' or '_', no wildcards`,
+                `  - args.ecsDeploy.passRoleArns[0] = "arn:aws:iam::123456789012:role/*": use the task or execution role ARN, arn:<partition>:iam::<account-id>:role/NAME, no wildcards`,
+                `  - args.pullFrom[0] = "arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/*": use a repository name in this account and region (e.g. "app-dev") or a repository ARN arn:<partition>:ecr:<region>:<account-id>:repository/NAME, no wildcards`,
+                `  - args.permissionsBoundaryArn = "arn:aws:iam::*:policy/*": use a managed policy ARN, arn:<partition>:iam::<account-id>:policy/NAME`,
+            ].join("\n"),
+        ]);
+    });
+
     it("an ECS cluster given as an Output, in another account: refused when it resolves", async () => {
         await setAwsMocks();
         const failures = await rejections(

@@ -229,13 +229,17 @@ export interface EcrCiEnvironmentArgs {
     readonly iamPath?: string;
     /**
      * Permissions boundary (a managed policy ARN) for the role or user; required when the bootstrap's
-     * deployer role manages the stack (its `permissionsBoundaryArn` output). @default none
+     * deployer role manages the stack (its `permissionsBoundaryArn` output, which can be passed as an
+     * Output, e.g. from a `StackReference`; it is checked once known). @default none
      */
-    readonly permissionsBoundaryArn?: string;
+    readonly permissionsBoundaryArn?: Input<string>;
     /** `user` mode: encrypt the secret access key with this PGP key (`keybase:NAME` or base64). @default none */
     readonly pgpKey?: string;
-    /** Repository names (this account and region) or ARNs CI may pull from, e.g. to promote images. @default [] */
-    readonly pullFrom?: string[];
+    /**
+     * Repository names (this account and region) or ARNs CI may pull from, e.g. to promote images;
+     * each may be an Output (another stack's repository ARN), checked once known. @default []
+     */
+    readonly pullFrom?: Input<string>[];
     /** Permissions to deploy to ECS. @default none */
     readonly ecsDeploy?: EcsDeploy;
     /** Tag-guarded `ecr:CreateRepository`. @default none */

@@ -71,7 +71,8 @@ export function environmentLayout(name: string, args: EcrCiEnvironmentArgs): Env
     const authMode = args.authMode ?? AuthMode.Oidc;
     const protect = args.protect ?? true;
     const path = args.iamPath ?? (authMode === AuthMode.User ? "/ci/" : "/");
-    const boundary = args.permissionsBoundaryArn;
+    // A boundary given as an Output is passed by the resource layer, checked once known.
+    const boundary = typeof args.permissionsBoundaryArn === "string" ? args.permissionsBoundaryArn : undefined;
     const repositories = args.repositories.map((repo) => {
         const settings = repositorySettings(repo);
         // The child name is the component name plus the repository name, never a list position:

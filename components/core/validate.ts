@@ -154,9 +154,7 @@ export function validateEnvironmentArgs(
     if (args.iamPath !== undefined && (!IAM_PATH_RE.test(args.iamPath) || args.iamPath.length > 512)) {
         problems.invalid("iamPath", args.iamPath, `use "/" or "/segment/…/" (letters, digits and + = , . @ _ -, at most 512 characters, e.g. "/ci/")`);
     }
-    if (args.permissionsBoundaryArn !== undefined && !POLICY_ARN_RE.test(args.permissionsBoundaryArn)) {
-        problems.invalid("permissionsBoundaryArn", args.permissionsBoundaryArn, "use a managed policy ARN, arn:<partition>:iam::<account-id>:policy/NAME");
-    }
+    checkPermissionsBoundary(args.permissionsBoundaryArn, problems);
 
     for (const capability of CAPABILITIES) {
         const value = args[capability.key];
@@ -198,4 +196,11 @@ export function validateEnvironmentArgs(
     }
     problems.prepend(stackProblems);
     return problems.list;
+}
+
+/** A permissions boundary: a managed policy ARN (an Output is checked once known). */
+export function checkPermissionsBoundary(value: unknown, problems: Problems): void {
+    if (value !== undefined && (typeof value !== "object" || value === null) && (typeof value !== "string" || !POLICY_ARN_RE.test(value))) {
+        problems.invalid("permissionsBoundaryArn", value, "use a managed policy ARN, arn:<partition>:iam::<account-id>:policy/NAME");
+    }
 }

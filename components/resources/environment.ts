@@ -8,11 +8,12 @@ import * as iam from "@pulumi/aws/iam";
 import { getOpenIdConnectProviderOutput } from "@pulumi/aws/iam/getOpenIdConnectProvider";
 import { AwsTarget, stsAudience } from "../core/aws";
 import { checkEcsDeploy } from "../core/capabilities/ecs-deploy";
+import { promotion } from "../core/capabilities/promotion";
 import { EnvironmentDocuments, EnvironmentLayout, RepositoryLayout, ResolvedEnvironmentArgs, environmentDocuments, environmentLayout, trustDocuments } from "../core/environment-plan";
 import { checkDocumentSizes, checkTargetRules } from "../core/limits";
 import { OIDC_PROVIDER_CREATE, OIDC_PROVIDER_LOOKUP } from "../core/naming";
 import { githubActionsSnippet } from "../core/snippet";
-import { validateEnvironmentArgs, validateOidcProvider } from "../core/validate";
+import { checkPermissionsBoundary, validateEnvironmentArgs, validateOidcProvider } from "../core/validate";
 import type { EcrCiEnvironmentArgs } from "../contract/args";
 import { Problems, argsKey, formatProblems } from "../contract/problems";
 import { githubOidcProvider, managedPolicy, trustedRole } from "./shared";
@@ -81,6 +82,11 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         const planTarget = target.apply((t) => ({ ...t, project: pulumi.getProject(), stack: pulumi.getStack() }));
         const resolved = this.resolvedInputs(args, target);
         const documents = pulumi.all([planTarget, resolved]).apply(([t, a]) => environmentDocuments(layout, a, t));
+        // The boundary as given, or as an Output once checked (resolvedInputs).
+        const boundary: pulumi.Input<string> | undefined =
+            args.permissionsBoundaryArn === undefined || typeof args.permissionsBoundaryArn === "string"
+                ? args.permissionsBoundaryArn
+                : resolved.apply((a) => a.permissionsBoundaryArn as string);
         const trust = pulumi.all([planTarget, resolved, providerArn]).apply(([t, a, arn]) => trustDocuments(layout, a, t, arn ?? ""));
 
         const repositories = layout.repositories.map((repo) => this.repository(repo, target, documents, tags));
@@ -97,7 +103,7 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
 
         const none = pulumi.output<string | undefined>(undefined);
         if (layout.role) {
-            const role = trustedRole(this, { ...layout.role, trustPolicy: trust.apply((d) => d!.trustPolicy) }, policy.arn, tags);
+            const role = trustedRole(this, { ...layout.role, permissionsBoundary: boundary, trustPolicy: trust.apply((d) => d!.trustPolicy) }, policy.arn, tags);
             this.roleArn = role.arn;
             this.oidcProviderArn = providerArn!;
             const preview = layout.previewRole;
@@ -106,14 +112,19 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
                     what: "preview",
                     remedy: "split the environment's repositories or shorten names",
                 });
-                this.previewRoleArn = trustedRole(this, { ...preview, trustPolicy: trust.apply((d) => d!.previewTrustPolicy!) }, previewPolicy.arn, tags).arn;
+                this.previewRoleArn = trustedRole(
+                    this,
+                    { ...preview, permissionsBoundary: boundary, trustPolicy: trust.apply((d) => d!.previewTrustPolicy!) },
+                    previewPolicy.arn,
+                    tags,
+                ).arn;
             } else {
                 this.previewRoleArn = none;
             }
             this.userName = this.accessKeyId = this.secretAccessKey = this.encryptedSecretAccessKey = none;
         } else {
             const spec = layout.user!;
-            const user = new iam.User(spec.childName, { name: target.apply(() => spec.name), path: spec.path, permissionsBoundary: spec.permissionsBoundary, tags }, { parent: this });
+            const user = new iam.User(spec.childName, { name: target.apply(() => spec.name), path: spec.path, permissionsBoundary: boundary, tags }, { parent: this });
             new iam.UserPolicyAttachment(spec.childName, { user: user.name, policyArn: policy.arn }, { parent: this });
             const key = new iam.AccessKey(spec.childName, { user: user.name, pgpKey: spec.pgpKey }, { parent: this });
             this.userName = user.name;
@@ -238,27 +249,48 @@ export class EcrCiEnvironment extends pulumi.ComponentResource {
         return target;
     }
 
-    /** The args with every Input resolved; Outputs (e.g. a cluster ARN from another resource) are checked once known. */
+    /**
+     * The args with every Input resolved. Outputs (an ECS cluster ARN from another resource, another
+     * stack's repository ARN in `pullFrom`, the bootstrap's boundary through a StackReference) are
+     * checked once known, with the target: plain values were checked before anything was registered.
+     */
     private resolvedInputs(args: EcrCiEnvironmentArgs, target: pulumi.Output<AwsTarget>): pulumi.Output<ResolvedEnvironmentArgs> {
         const ecs = args.ecsDeploy;
-        const plain = ecs !== undefined && [ecs.clusterArn, ...ecs.services, ...(ecs.passRoleArns ?? [])].every((v) => typeof v === "string");
+        const plain = (values: readonly unknown[]) => values.every((v) => typeof v === "string");
+        const ecsInputs = ecs ? [ecs.clusterArn, ...ecs.services, ...(ecs.passRoleArns ?? [])] : [];
+        const givenAsOutputs = !plain(ecsInputs) || !plain(args.pullFrom ?? []) || !plain(args.permissionsBoundaryArn === undefined ? [] : [args.permissionsBoundaryArn]);
         const resolvedEcs: pulumi.Output<ResolvedEnvironmentArgs["ecsDeploy"]> = ecs
-            ? pulumi.all([target, ecs.clusterArn, pulumi.all(ecs.services), pulumi.all(ecs.passRoleArns ?? [])]).apply(([t, clusterArn, services, passRoleArns]) => {
-                  const scope = { clusterArn, services, passRoleArns };
-                  const problems = new Problems(argsKey);
-                  checkEcsDeploy(scope, problems);
-                  if (!plain) {
-                      // Plain values were checked with the target already (checkedTarget).
-                      const resolved = { ecsDeploy: scope } as unknown as EcrCiEnvironmentArgs;
-                      const warnings = checkTargetRules(resolved, { partition: t.partition, region: t.region, accountIds: [t.accountId] }, problems);
-                      this.failIfAny(problems, true);
-                      warnings.forEach((warning) => pulumi.log.warn(warning, this));
-                  }
-                  this.failIfAny(problems);
-                  return scope;
-              })
+            ? pulumi
+                  .all([ecs.clusterArn, pulumi.all(ecs.services), pulumi.all(ecs.passRoleArns ?? [])])
+                  .apply(([clusterArn, services, passRoleArns]) => ({ clusterArn, services, passRoleArns }))
             : pulumi.output(undefined);
-        return resolvedEcs.apply((ecsDeploy) => ({ ...(args as ResolvedEnvironmentArgs), ...(ecsDeploy ? { ecsDeploy } : {}) }));
+        const resolvedPullFrom = args.pullFrom ? pulumi.all(args.pullFrom) : pulumi.output(undefined);
+        return pulumi
+            .all([target, resolvedEcs, resolvedPullFrom, pulumi.output(args.permissionsBoundaryArn)])
+            .apply(([t, ecsDeploy, pullFrom, permissionsBoundaryArn]) => {
+                const resolved = {
+                    ...(args as ResolvedEnvironmentArgs),
+                    ...(ecsDeploy ? { ecsDeploy } : {}),
+                    ...(pullFrom ? { pullFrom } : {}),
+                    ...(permissionsBoundaryArn !== undefined ? { permissionsBoundaryArn } : {}),
+                };
+                const problems = new Problems(argsKey);
+                if (ecsDeploy) {
+                    checkEcsDeploy(ecsDeploy, problems);
+                }
+                if (pullFrom) {
+                    promotion.validate(pullFrom, args, problems);
+                }
+                checkPermissionsBoundary(permissionsBoundaryArn, problems);
+                if (givenAsOutputs) {
+                    // Plain values were checked with the target already (checkedTarget).
+                    const warnings = checkTargetRules(resolved as EcrCiEnvironmentArgs, { partition: t.partition, region: t.region, accountIds: [t.accountId] }, problems);
+                    this.failIfAny(problems, true);
+                    warnings.forEach((warning) => pulumi.log.warn(warning, this));
+                }
+                this.failIfAny(problems);
+                return resolved;
+            });
     }
 
     /** `shared`: the refusal fails many children's inputs (see below). */

@@ -27,7 +27,7 @@ export interface TrustedRoleSpec {
     readonly description: string;
     readonly trustPolicy: pulumi.Input<string>;
     readonly maxSessionDuration: number;
-    readonly permissionsBoundary?: string;
+    readonly permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** A role trusted by `trustPolicy`, with `policyArn` attached (the attachment shares the role's child name). */

@@ -30,7 +30,8 @@ export const promotion: Capability<"pullFrom", string[]> = {
     shape: "string[]",
     validate(values, _args, problems) {
         values.forEach((value, i) => {
-            if (!isPullSource(value)) {
+            // An Output (another stack's repository ARN) is checked once known.
+            if ((typeof value !== "object" || value === null) && !isPullSource(value)) {
                 problems.invalid(`pullFrom[${i}]`, value, PULL_FROM_RULE);
             }
         });
