@@ -95,12 +95,12 @@ describe("parse: rules are filtered by the field whose type was wrong, not by re
     });
 
     it("the bootstrap config is filtered the same way", () => {
-        const github = { "owner=1": "acme", repository: "infra", environments: ["prod"] };
+        const github = { "owner=1": "acme", repository: "infra", environments: ["prod"], environmentRefs: ["refs/heads/main"] };
         assert.deepEqual(problemsOf(() => parseBootstrapConfig(config("ecr-ci-bootstrap", { github, repositoryNames: ["app-prod"] }))), [
             "ecr-ci-bootstrap:github.owner=1 is not a known setting (did you mean owner?); known: owner, repository, branches, tags, environments, environmentRefs, pullRequests, ownerId, repositoryId, subjectFormat, subjectClaims, enterpriseSlug, gheSubdomain, serverHost, jobWorkflowRef",
             `ecr-ci-bootstrap:github.owner is required: the GitHub user or organization that owns the repository (e.g. "acme")`,
         ]);
-        assert.deepEqual(problemsOf(() => parseBootstrapConfig(config("ecr-ci-bootstrap", { github: { owner: "acme", repository: "infra", environments: ["prod"] }, repositoryNames: ["app-prod"] }))), []);
+        assert.deepEqual(problemsOf(() => parseBootstrapConfig(config("ecr-ci-bootstrap", { github: { owner: "acme", repository: "infra", environments: ["prod"], environmentRefs: ["refs/heads/main"] }, repositoryNames: ["app-prod"] }))), []);
     });
 });
 

@@ -82,7 +82,7 @@ function allowedActions(doc: PolicyDocument): string[] {
     return doc.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 }
 
-const EXAMPLE_GITHUB = { owner: "acme", repository: "app", environments: ["dev", "prod"] };
+const EXAMPLE_GITHUB = { owner: "acme", repository: "app", environments: ["dev", "prod"], environmentRefs: ["refs/heads/dev", "refs/heads/main"] };
 
 describe("deployer: arguments and bootstrap config", () => {
     const valid: EcrCiDeployerArgs = { github: EXAMPLE_GITHUB, repositoryNames: ["app-dev", "app-prod"] };
@@ -561,7 +561,7 @@ describe("EcrCiDeployer under mocks", () => {
                     Action: "sts:AssumeRoleWithWebIdentity",
                     Condition: {
                         StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com" },
-                        StringLike: { [`${GH}:sub`]: ["repo:acme/app:environment:dev", "repo:acme/app:environment:prod"] },
+                        StringLike: { [`${GH}:ref`]: ["refs/heads/dev", "refs/heads/main"], [`${GH}:sub`]: ["repo:acme/app:environment:dev", "repo:acme/app:environment:prod"] },
                     },
                 },
             ],
@@ -1124,19 +1124,33 @@ describe("boundary under an independent evaluator: what any ecr-ci role can ever
 
 describe("deployer trust under an independent evaluator", () => {
     const trust = buildTrustPolicy({ providerArn: PROVIDER, audience: "sts.amazonaws.com", github: parseBootstrapConfig(bootstrapExampleConfig()).github });
-    const rows: { name: string; sub: string; expected: Decision }[] = [
-        { name: "the dev deploy job", sub: "repo:acme/app:environment:dev", expected: "Allowed" },
-        { name: "the prod deploy job", sub: "repo:acme/app:environment:prod", expected: "Allowed" },
-        { name: "a job on main without an environment", sub: "repo:acme/app:ref:refs/heads/main", expected: "ImplicitlyDenied" },
-        { name: "a pull request", sub: "repo:acme/app:pull_request", expected: "ImplicitlyDenied" },
-        { name: "another environment", sub: "repo:acme/app:environment:staging", expected: "ImplicitlyDenied" },
-        { name: "an environment named like a pattern", sub: "repo:acme/app:environment:prod-evil", expected: "ImplicitlyDenied" },
-        { name: "a fork's prod environment", sub: "repo:evil/app:environment:prod", expected: "ImplicitlyDenied" },
+    // Full tokens: the claims GitHub sends (sub, ref, repository, event_name, ...), of which STS passes
+    // its condition keys. An environment job presents only its environment, from whatever ref ran it.
+    const token = (sub: string, ref: string, extra: Record<string, string> = {}) => ({
+        sub,
+        ref,
+        repository: sub.startsWith("repo:evil/") ? "evil/app" : "acme/app",
+        ...extra,
+    });
+    const rows: { name: string; claims: Record<string, string>; expected: Decision }[] = [
+        { name: "the dev deploy job (push to dev)", claims: token("repo:acme/app:environment:dev", "refs/heads/dev", { environment: "dev" }), expected: "Allowed" },
+        { name: "the prod deploy job (push to main)", claims: token("repo:acme/app:environment:prod", "refs/heads/main", { environment: "prod" }), expected: "Allowed" },
+        {
+            name: "a pull request's workflow naming environment: prod (ref refs/pull/7/merge)",
+            claims: token("repo:acme/app:environment:prod", "refs/pull/7/merge", { environment: "prod" }),
+            expected: "ImplicitlyDenied",
+        },
+        { name: "environment: prod from another branch (workflow_dispatch)", claims: token("repo:acme/app:environment:prod", "refs/heads/evil", { environment: "prod" }), expected: "ImplicitlyDenied" },
+        { name: "a job on main without an environment", claims: token("repo:acme/app:ref:refs/heads/main", "refs/heads/main"), expected: "ImplicitlyDenied" },
+        { name: "a pull request", claims: token("repo:acme/app:pull_request", "refs/pull/7/merge"), expected: "ImplicitlyDenied" },
+        { name: "another environment", claims: token("repo:acme/app:environment:staging", "refs/heads/main", { environment: "staging" }), expected: "ImplicitlyDenied" },
+        { name: "an environment named like a pattern", claims: token("repo:acme/app:environment:prod-evil", "refs/heads/main", { environment: "prod-evil" }), expected: "ImplicitlyDenied" },
+        { name: "a fork's prod environment", claims: token("repo:evil/app:environment:prod", "refs/heads/main", { environment: "prod" }), expected: "ImplicitlyDenied" },
     ];
     assertMixed(rows);
     for (const row of rows) {
         it(`${row.name} → ${row.expected}`, async () =>
-            assert.equal(await evaluateTrust(trust, { providerArn: PROVIDER, roleArn: DEPLOYER_ROLE, claims: { aud: "sts.amazonaws.com", sub: row.sub } }), row.expected));
+            assert.equal(await evaluateTrust(trust, { providerArn: PROVIDER, roleArn: DEPLOYER_ROLE, claims: { aud: "sts.amazonaws.com", ...row.claims } }), row.expected));
     }
 });
 

@@ -428,7 +428,7 @@ describe("limits: wildcards and policy variables that must never reach a documen
 });
 
 describe("limits: the deployer's documents", () => {
-    const github = { owner: "acme", repository: "infra", environments: ["dev", "prod"] };
+    const github = { owner: "acme", repository: "infra", environments: ["dev", "prod"], environmentRefs: ["refs/heads/dev", "refs/heads/main"] };
     it("a deployer within every limit is accepted", () => {
         assert.deepEqual(validateDeployerArgs({ github, repositoryNames: ["app-dev", "app-prod"] }), []);
     });

@@ -321,6 +321,19 @@ export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = arg
         if (github.pullRequests) {
             problems.other("github.pullRequests", "cannot be trusted by the deployer: pull requests get each environment's read-only preview role (ecr-ci:previewRole); remove it");
         }
+        // A job that names an environment presents only the environment subject, from whatever ref
+        // triggered it (a pull request's branch too), and GitHub environments restrict branches only
+        // if configured: the deployer accepts environment jobs only from the refs it is told.
+        const environments = github.environments ?? [];
+        const refs = github.environmentRefs as unknown;
+        if (environments.length > 0 && (refs === "any" || (Array.isArray(refs) && refs.includes("any")))) {
+            problems.invalid("github.environmentRefs", refs, `cannot be "any" for the deployer: list the refs its deploy jobs run on (e.g. ["refs/heads/dev", "refs/heads/main"])`);
+        } else if (environments.length > 0 && refs === undefined && (github.branches ?? []).length === 0) {
+            problems.missing(
+                "github.environmentRefs",
+                `the deployer would accept environment jobs from any ref (a pull request's branch too): list the refs its deploy jobs run on (e.g. ["refs/heads/dev", "refs/heads/main"])`,
+            );
+        }
         for (const field of ["branches", "environments", "environmentRefs"] as const) {
             const values = github[field] as unknown;
             (typeof values === "string" ? [values] : Array.isArray(values) ? values : []).forEach((value: unknown, i: number) => {
