@@ -437,26 +437,21 @@ describe("deployer and boundary documents (pure)", () => {
                     ],
                     Resource: [PROVIDER, iamArn("policy/ecr/ecr-ci-*"), iamArn("role/ecr/ecr-ci-*"), iamArn("user/ecr/ecr-ci-*")],
                 },
+                // Read only: under the boundary only the preview roles use state (stateBackend is
+                // refused with permissionsBoundaryArn).
                 {
                     Sid: "StateList",
                     Effect: "Allow",
                     Action: "s3:ListBucket",
                     Resource: "arn:aws:s3:::acme-pulumi-state",
-                    Condition: { StringLike: { "s3:prefix": [".pulumi/history/ecr-ci/*", ".pulumi/journal/ecr-ci/*", ".pulumi/locks/organization/ecr-ci/*", ".pulumi/stacks/ecr-ci/*"] } },
+                    Condition: { StringLike: { "s3:prefix": ".pulumi/stacks/ecr-ci/*" } },
                 },
                 {
                     Sid: "StateRead",
                     Effect: "Allow",
                     Action: "s3:GetObject",
-                    Resource: ["meta.yaml", "stacks/ecr-ci/*", "history/ecr-ci/*", "locks/organization/ecr-ci/*", "journal/ecr-ci/*"].map((k) => `arn:aws:s3:::acme-pulumi-state/.pulumi/${k}`),
+                    Resource: ["meta.yaml", "stacks/ecr-ci/*"].map((k) => `arn:aws:s3:::acme-pulumi-state/.pulumi/${k}`),
                 },
-                {
-                    Sid: "StateWrite",
-                    Effect: "Allow",
-                    Action: ["s3:AbortMultipartUpload", "s3:PutObject"],
-                    Resource: ["stacks/ecr-ci/*", "history/ecr-ci/*", "backups/ecr-ci/*", "locks/organization/ecr-ci/*", "journal/ecr-ci/*"].map((k) => `arn:aws:s3:::acme-pulumi-state/.pulumi/${k}`),
-                },
-                { Sid: "StateDelete", Effect: "Allow", Action: "s3:DeleteObject", Resource: ["locks/organization/ecr-ci/*", "journal/ecr-ci/*"].map((k) => `arn:aws:s3:::acme-pulumi-state/.pulumi/${k}`) },
                 {
                     Sid: "StateSecretsKey",
                     Effect: "Allow",
@@ -809,7 +804,8 @@ const STACKS: readonly { label: string; config: () => Record<string, string> }[]
     { label: "dev+provider", config: () => ({ ...sampleConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:oidcProvider": "create" }) },
     {
         label: "dev+preview+state",
-        config: () => ({ ...sampleConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:previewRole": "true", "ecr-ci:stateBackend": JSON.stringify(STATE) }),
+        // Under the deployer, only the preview role reads state (stateBackend is refused with a boundary).
+        config: () => ({ ...sampleConfig("dev"), ...WITH_BOUNDARY, "ecr-ci:previewRole": JSON.stringify({ stateBackend: STATE }) }),
     },
     {
         label: "dev/user",
@@ -1113,7 +1109,8 @@ describe("boundary under an independent evaluator: what any ecr-ci role can ever
         { name: "create a role", action: "iam:CreateRole", resource: iamArn("role/ecr-ci-x"), context: { "iam:PermissionsBoundary": BOUNDARY }, expected: "ImplicitlyDenied" },
         { name: "rewrite an ecr-ci policy", action: "iam:CreatePolicyVersion", resource: iamArn("policy/ecr-ci-dev"), expected: "ImplicitlyDenied" },
         { name: "assume another role", action: "sts:AssumeRole", resource: iamArn("role/admin"), expected: "ImplicitlyDenied" },
-        { name: "write state under the prefix", action: "s3:PutObject", resource: STATE_OBJECT("stacks/ecr-ci/dev.json"), expected: "Allowed" },
+        // No bounded principal writes state: the deployer-managed stacks' pipelines cannot rewrite the checkpoint the deployer applies.
+        { name: "write state under the prefix", action: "s3:PutObject", resource: STATE_OBJECT("stacks/ecr-ci/dev.json"), expected: "ImplicitlyDenied" },
         { name: "write state outside the prefix", action: "s3:PutObject", resource: "arn:aws:s3:::acme-pulumi-state/platform/.pulumi/stacks/prod.json", expected: "ImplicitlyDenied" },
     ];
     assertMixed(rows);

@@ -345,6 +345,7 @@ describe("limits: ARNs in the stack's partition, provider and cluster in its acc
                 stateBackend: { bucket: "acme-state", kmsKeyArn: `arn:aws:kms:cn-north-1:${ACCOUNT}:key/s` },
             },
             message: problems(
+                "ecr-ci:stateBackend gives the CI principal write access to this stack's checkpoint, which the bootstrap's deployer applies at its next pulumi up (permissionsBoundaryArn is set): the app pipeline could then make the deployer delete or rewrite what it manages. Use previewRole.stateBackend (only the read-only preview role reads state), or remove permissionsBoundaryArn if the CI principal deploys this stack itself",
                 `ecr-ci:oidcProvider = "arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com": is an ARN of partition aws, but the stack deploys to ${CN}, where IAM refuses it; use the arn:aws-cn: ARN`,
                 `ecr-ci:permissionsBoundaryArn = "arn:aws:iam::${ACCOUNT}:policy/b": is an ARN of partition aws, but the stack deploys to ${CN}, where IAM refuses it; use the arn:aws-cn: ARN`,
                 `ecr-ci:repositories[0].kmsKeyArn = "arn:aws:kms:cn-north-1:${ACCOUNT}:key/k": is an ARN of partition aws, but the stack deploys to ${CN}, where IAM refuses it; use the arn:aws-cn: ARN`,

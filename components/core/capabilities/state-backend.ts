@@ -227,9 +227,21 @@ export function validateStateBackend(backend: StateBackend | undefined, problems
 export const stateBackend: Capability<"stateBackend", StateBackendScope> = {
     key: "stateBackend",
     shape: { object: STATE_BACKEND_FIELDS },
-    validate: (backend, _args, problems) => validateStateBackend(backend, problems),
+    validate(backend, args, problems) {
+        validateStateBackend(backend, problems);
+        if (args.permissionsBoundaryArn !== undefined) {
+            // The deployer runs `pulumi up` for this stack from the checkpoint: a pipeline that may
+            // rewrite it could make the deployer delete or retarget resources it manages (found by review).
+            problems.other(
+                "stateBackend",
+                "gives the CI principal write access to this stack's checkpoint, which the bootstrap's deployer applies at its next pulumi up (permissionsBoundaryArn is set): the app pipeline could then make the deployer delete or rewrite what it manages. Use previewRole.stateBackend (only the read-only preview role reads state), or remove permissionsBoundaryArn if the CI principal deploys this stack itself",
+            );
+        }
+    },
     resolve: (backend, target) => stateBackendScope(target.partition, backend, target.project, target.stack),
     ciStatements: (scope) => stateBackendStatements(scope, "readWrite"),
     previewStatements: (scope) => stateBackendStatements(scope, "read"),
-    boundaryStatements: (scope) => (scope.stateBackend ? stateBackendStatements(scope.stateBackend, "readWrite") : []),
+    // Under the boundary (environments the deployer manages) only the preview roles read state:
+    // stateBackend is refused with permissionsBoundaryArn, so no bounded principal writes it.
+    boundaryStatements: (scope) => (scope.stateBackend ? stateBackendStatements(scope.stateBackend, "read") : []),
 };
