@@ -5,6 +5,7 @@
 // atom is proved with the independent evaluator: a concrete request Denied under the old documents
 // and Allowed under the new (lost atoms the other way round).
 import assert from "assert/strict";
+import { sampleStackFile } from "./support/stacks";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -410,13 +411,17 @@ describe("access diff: the command (--against a file or a revision, --fail-on-ne
     });
 
     it("--against HEAD: the revision's own plan of the committed stack file (dev: no access changes)", async () => {
-        const run = await plan(["--stack", STACK, "--against", "HEAD", "--fail-on-new-access"]);
+        const run = await plan(["--stack", STACK, "--config-file", sampleStackFile("dev"), "--against", "HEAD", "--fail-on-new-access"]);
         assert.equal(run.code, 0, run.stderr);
         assert.ok(run.stdout.includes(`**${NO_ACCESS_CHANGES}**`), run.stdout);
     });
 
     it("a stack file missing at the revision is an empty plan: everything is added", () => {
-        assert.deepEqual(revisionPlan({ projectDir: PROJECT_DIR, revision: "HEAD", stack: "staging", accountId: DEFAULT_ACCOUNT_ID, stackFile: "Pulumi.staging.yaml" }), { stack: "staging", resources: [] });
+        // A name no user stack has (the root stack files are the user's).
+        assert.deepEqual(
+            revisionPlan({ projectDir: PROJECT_DIR, revision: "HEAD", stack: "no-such-stack", accountId: DEFAULT_ACCOUNT_ID, stackFile: "Pulumi.no-such-stack.yaml" }),
+            { stack: "no-such-stack", resources: [] },
+        );
     });
 
     it("an unknown revision, or a saved plan of another stack, is a user error", async () => {

@@ -447,6 +447,19 @@ describe("offline plan: config as Pulumi hands it to the program", () => {
         );
     });
 
+    it("without --account, the stack's aws:allowedAccountIds is the account planned; --account wins", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plan-account-"));
+        try {
+            const file = path.join(dir, "Pulumi.dev.yaml");
+            fs.writeFileSync(file, fs.readFileSync(sampleStackFile("dev"), "utf8").replace("config:\n", 'config:\n  aws:allowedAccountIds: ["111111111111"]\n'));
+            assert.equal(loadStack({ stack: "dev", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: file }).accountId, "111111111111");
+            assert.equal(loadStack({ stack: "dev", json: false, accountId: "210987654321", configFile: file }).accountId, "210987654321");
+            assert.equal(loadStack({ stack: "dev", json: false, accountId: DEFAULT_ACCOUNT_ID, configFile: sampleStackFile("dev") }).accountId, DEFAULT_ACCOUNT_ID);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     describe("files the plan cannot use", () => {
         let tmp: string;
         before(() => {

@@ -118,7 +118,8 @@ function stackOutputs(): string[] {
 
 /** A stack's config as `pulumi.runtime.allConfig()` hands it to the program: objects as JSON text. */
 function stackConfig(stack: string): Record<string, string> {
-    const doc = YAML.parse(read(`Pulumi.${stack}.yaml`)) as { config: Record<string, unknown> };
+    // The example stacks as shipped (tests/fixtures/examples): the root Pulumi.<stack>.yaml are the user's.
+    const doc = YAML.parse(read(`tests/fixtures/examples/Pulumi.${stack}.yaml`)) as { config: Record<string, unknown> };
     return Object.fromEntries(Object.entries(doc.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
 }
 

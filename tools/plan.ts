@@ -412,7 +412,21 @@ export function loadStack(options: PlanOptions, dir: string = PROJECT_DIR): Stac
         }
         throw new PlanError(problems.length === 1 ? problems[0] : formatProblems("Invalid ecr-ci stack configuration", problems));
     }
-    return { dir, project, stack: options.stack, configFile: stackConfig.file, config, region, accountId: options.accountId };
+    // Without --account, the account the stack allows (aws:allowedAccountIds), so its ARNs line up.
+    const allowed = allowedAccount(config.values["aws:allowedAccountIds"]);
+    const accountId = options.accountId === DEFAULT_ACCOUNT_ID && allowed !== undefined ? allowed : options.accountId;
+    return { dir, project, stack: options.stack, configFile: stackConfig.file, config, region, accountId };
+}
+
+/** The first account of `aws:allowedAccountIds` (JSON text, as Pulumi hands lists over), if it is one. */
+function allowedAccount(text: string | undefined): string | undefined {
+    try {
+        const ids: unknown = text === undefined ? undefined : JSON.parse(text);
+        const first = Array.isArray(ids) ? String(ids[0]) : undefined;
+        return first !== undefined && ACCOUNT_ID_RE.test(first) ? first : undefined;
+    } catch {
+        return undefined; // the program reports it
+    }
 }
 
 /** Said after a failure when the program was given placeholders instead of `secure:` values. */

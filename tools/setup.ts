@@ -303,6 +303,13 @@ function entries(r: Resolved, index: number, all: readonly Resolved[], answers: 
     if (region !== undefined) {
         out.push({ key: "aws:region", value: region, comment: "The AWS region of this environment's ECR repositories (and ECS services)." });
     }
+    if (accountId !== undefined) {
+        out.push({
+            key: "aws:allowedAccountIds",
+            value: [accountId],
+            comment: "The AWS provider refuses to run against any other account; the plan and the checks use it too.",
+        });
+    }
     out.push({
         key: "ecr-ci:environment",
         value: env.name,
