@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { closest, parseStackConfig } from "../components/contract/parse";
 import { EcrCiValidationError, Problems, formatProblems } from "../components/contract/problems";
-import { accessDiff, renderAccessDiff, renderAccessDiffJson } from "./access-diff";
+import { T, accessDiff, renderAccessDiff, renderAccessDiffJson } from "./access-diff";
 import { TRUST_POLICY_MAX_CHARS, acceptedSubjectForms, trustPolicySize } from "../components/core/github";
 import { RecordedResource, partitionOf, setAwsMocks, settle } from "./mocks";
 import { PreviousPlanError, previousPlan } from "./previous-plan";
@@ -558,19 +558,6 @@ export function palette(colour: boolean): Palette {
 export function useColour(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
     return stream.isTTY === true && !env.NO_COLOR;
 }
-
-const T = {
-    repository: "aws:ecr/repository:Repository",
-    lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-    repositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
-    oidcProvider: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-    role: "aws:iam/role:Role",
-    user: "aws:iam/user:User",
-    policy: "aws:iam/policy:Policy",
-    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-    accessKey: "aws:iam/accessKey:AccessKey",
-} as const;
 
 const INDENT = "  ";
 
