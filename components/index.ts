@@ -1,5 +1,6 @@
 // The ecr-ci library. Importing it registers nothing.
 export * from "./contract/args";
+export { environmentArgs, deployerArgs, type EcrCiEnvironmentInput, type EcrCiDeployerInput, type WithEnumValues } from "./contract/literals";
 export { EcrCiEnvironment, ECR_CI_ENVIRONMENT_TYPE } from "./resources/environment";
 export { EcrCiDeployer, ECR_CI_DEPLOYER_TYPE } from "./resources/deployer";
 export { principalName } from "./core/naming";
