@@ -400,7 +400,7 @@ describe("deployer and boundary documents (pure)", () => {
                     Effect: "Allow",
                     Action: "ecr:TagResource",
                     Resource: repoArn("team-a/*"),
-                    Condition: { StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" } },
+                    Condition: { StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" }, Null: { "aws:ResourceTag/ecr-ci:created-by": "true" } },
                 },
                 {
                     Sid: "PromotionPull",

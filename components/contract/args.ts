@@ -157,7 +157,10 @@ export interface EcsDeploy {
 export interface CreateRepositories {
     /** Only repositories whose names start with this prefix (non-empty, ECR name characters). */
     readonly namePrefix: string;
-    /** Tags (key → value) every created repository must carry, and no other tags (at least one). */
+    /**
+     * Tags (key → value) every created repository must carry besides `ecr-ci:created-by = <environment>`,
+     * and no other tags (1–49; no keys starting with `ecr-ci:`).
+     */
     readonly requiredTags: Record<string, string>;
 }
 
