@@ -2,12 +2,16 @@
 // independent evaluator (tests/support/iam-eval.ts) that were decided the other way before the fix.
 import assert from "assert/strict";
 import { parseStackConfig } from "../components/contract/parse";
-import type { EcrCiDeployerArgs } from "../components/contract/args";
+import type { EcrCiDeployerArgs, GitHub } from "../components/contract/args";
+import { Problems, argsKey } from "../components/contract/problems";
 import { CREATED_BY_TAG_KEY } from "../components/core/capabilities/create-repositories";
-import { buildBoundaryPolicy, deployerScope } from "../components/core/deployer-plan";
+import { buildBoundaryPolicy, deployerScope, validateDeployerArgs } from "../components/core/deployer-plan";
 import { ResolvedEnvironmentArgs, capabilityScopes } from "../components/core/environment-plan";
+import { STS_CLAIM_KEYS, buildTrustPolicy } from "../components/core/github";
+import { validateGitHub } from "../components/core/github-rules";
 import { buildCiPolicy } from "../components/core/permissions";
-import { Decision, evaluateIdentity } from "./support/iam-eval";
+import type { PolicyDocument } from "../components/core/policy";
+import { Decision, evaluateIdentity, evaluateTrust } from "./support/iam-eval";
 
 const ACCOUNT = "123456789012";
 const TARGET = { partition: "aws", region: "eu-west-1", accountId: ACCOUNT, dnsSuffix: "amazonaws.com", project: "ecr-ci", stack: "dev" };
@@ -192,4 +196,160 @@ describe("review finding 1: ecr-ci:created-by is ecr-ci's own key", () => {
             }
         });
     }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Findings 2 and 3: the trust policy's subjects.
+
+const GH = "token.actions.githubusercontent.com";
+const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/${GH}`;
+
+/** One run: the claims GitHub sends for it (OIDC reference, example token), `sub` as given. */
+interface Run {
+    readonly sub: string;
+    readonly event: "push" | "pull_request" | "workflow_dispatch";
+    readonly ref: string;
+    readonly environment?: string;
+    /** @default acme/app */
+    readonly repository?: string;
+}
+
+/** What STS passes to the trust policy of a full token: `sub`, `aud` and its claim keys. */
+function stsClaims(run: Run): Record<string, string> {
+    const repository = run.repository ?? "acme/app";
+    const pr = run.event === "pull_request";
+    const claims: Record<string, string | undefined> = {
+        sub: run.sub,
+        aud: "sts.amazonaws.com",
+        iss: `https://${GH}`,
+        ref: run.ref,
+        ref_type: "branch",
+        sha: "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+        repository,
+        repository_id: repository === "acme/app" ? "222" : "999",
+        repository_owner: repository.split("/")[0],
+        repository_owner_id: repository === "acme/app" ? "111" : "888",
+        repository_visibility: "private",
+        actor: "octocat",
+        actor_id: "12",
+        workflow: "ci",
+        workflow_ref: `${repository}/.github/workflows/ci.yml@${run.ref}`,
+        event_name: run.event,
+        head_ref: pr ? "feature" : "",
+        base_ref: pr ? "main" : "",
+        environment: run.environment,
+        run_id: "1",
+        run_number: "1",
+        run_attempt: "1",
+        runner_environment: "github-hosted",
+    };
+    const passed: readonly string[] = ["sub", "aud", ...STS_CLAIM_KEYS];
+    return Object.fromEntries(Object.entries(claims).filter((e): e is [string, string] => e[1] !== undefined && passed.includes(e[0])));
+}
+
+function trustTable(doc: PolicyDocument, rows: { name: string; run: Run; expected: Decision }[]): void {
+    const decisions = new Set(rows.map((r) => r.expected));
+    assert.ok(decisions.has("Allowed") && decisions.has("ImplicitlyDenied"), "a table needs allowed and denied rows");
+    for (const row of rows) {
+        it(`${row.name} → ${row.expected}`, async () => {
+            assert.equal(await evaluateTrust(doc, { providerArn: PROVIDER, roleArn: `arn:aws:iam::${ACCOUNT}:role/ecr-ci-dev`, claims: stsClaims(row.run) }), row.expected);
+        });
+    }
+}
+
+const trustOf = (github: GitHub) => buildTrustPolicy({ providerArn: PROVIDER, audience: "sts.amazonaws.com", github });
+
+function githubProblems(github: GitHub): readonly string[] {
+    const problems = new Problems(argsKey);
+    validateGitHub(github, problems);
+    return problems.list;
+}
+
+describe("review finding 2: a custom subject template must start with repo", () => {
+    const REPO_FIRST = `"repo" must come first: only a sub that starts with repo:OWNER/REPO: names the repository by its start; with claims before it (e.g. ref:*:repo:acme/app) keeping other repositories out would depend on how GitHub escapes ':' in the values before it; reorder the template in GitHub and here (e.g. ["repo", "context", "job_workflow_ref"])`;
+    const cases: { name: string; github: GitHub; problems: string[] }[] = [
+        { name: "the review's template, context before repo", github: { ...GITHUB, subjectClaims: ["context", "repo"] }, problems: [`args.github.subjectClaims = ["context","repo"]: ${REPO_FIRST}`] },
+        {
+            name: "repo after another claim",
+            github: { ...GITHUB, subjectClaims: ["repository_owner", "repo", "context"] },
+            problems: [`args.github.subjectClaims = ["repository_owner","repo","context"]: ${REPO_FIRST}`],
+        },
+        { name: "GitHub's default order", github: { ...GITHUB, subjectClaims: ["repo", "context"] }, problems: [] },
+        {
+            name: "repo first with more claims after it (GitHub's documented example)",
+            github: { ...GITHUB, subjectClaims: ["repo", "context", "job_workflow_ref"], jobWorkflowRef: ["acme/wf/.github/workflows/deploy.yml@refs/heads/main"] },
+            problems: [],
+        },
+    ];
+    for (const c of cases) {
+        it(`${c.name}: ${c.problems.length ? "refused" : "accepted"}`, () => assert.deepEqual(githubProblems(c.github), c.problems));
+    }
+
+    it("the program refuses it too, before anything exists", () => {
+        assert.throws(() => parseStackConfig(config({ environment: "dev", repositories: [{ name: "app-dev" }], github: { ...GITHUB, subjectClaims: ["context", "repo"] } })), {
+            name: "EcrCiValidationError",
+            message: problems(`ecr-ci:github.subjectClaims = ["context","repo"]: ${REPO_FIRST}`),
+        });
+    });
+
+    // A sub from another repository that carries `:repo:acme/app` inside an earlier value, as it would
+    // if GitHub did not escape ':' there (its docs say it does: OIDC reference, "Customizing the
+    // subject claims"; ecr-ci should not depend on it).
+    const forged = (sub: string): Run => ({ sub, event: "push", ref: "refs/heads/main", repository: "evil/app" });
+    describe("with repo first, a forged earlier value cannot reach the role", () => {
+        trustTable(trustOf({ ...GITHUB, subjectClaims: ["repo", "context"] }), [
+            { name: "push to main of acme/app", run: { sub: "repo:acme/app:ref:refs/heads/main", event: "push", ref: "refs/heads/main" }, expected: "Allowed" },
+            { name: "evil/app with :repo:acme/app in a value", run: forged("repo:evil/app:environment:x:repo:acme/app:ref:refs/heads/main"), expected: "ImplicitlyDenied" },
+            { name: "evil/app, push to main", run: forged("repo:evil/app:ref:refs/heads/main"), expected: "ImplicitlyDenied" },
+        ]);
+    });
+    describe("what the refused template's document would accept (built without the rules)", () => {
+        trustTable(trustOf({ ...GITHUB, subjectClaims: ["context", "repo"] }), [
+            { name: "push to main of acme/app", run: { sub: "ref:refs/heads/main:repo:acme/app", event: "push", ref: "refs/heads/main" }, expected: "Allowed" },
+            { name: "evil/app with :repo:acme/app at the end of an earlier value", run: forged("ref:refs/heads/main:environment:x:repo:acme/app"), expected: "Allowed" },
+            { name: "evil/app, push to main", run: forged("ref:refs/heads/main:repo:evil/app"), expected: "ImplicitlyDenied" },
+        ]);
+    });
+});
+
+describe("review finding 3: environments are exact names, never patterns", () => {
+    const EXACT = `GitHub environment names are exact, and a pattern would also match environments nobody protected (e.g. "prod-sandbox" for "prod*"); list each environment by name (e.g. "production")`;
+    const cases: { name: string; github: GitHub; problems: string[] }[] = [
+        { name: "the review's prod*", github: { owner: "acme", repository: "app", environments: ["prod*"] }, problems: [`args.github.environments[0] = "prod*": ${EXACT}`] },
+        {
+            name: "a pattern beside exact names and branches",
+            github: { owner: "acme", repository: "app", branches: ["main"], environments: ["production", "eu-*-prod"] },
+            problems: [`args.github.environments[1] = "eu-*-prod": ${EXACT}`],
+        },
+        {
+            name: "only '*' keeps its own message",
+            github: { owner: "acme", repository: "app", environments: ["*"] },
+            problems: [`args.github.environments[0] = "*": a pattern of only '*' matches every environment; name the environments (e.g. "production")`],
+        },
+        { name: "exact names", github: { owner: "acme", repository: "app", environments: ["prod", "prod-eu"] }, problems: [] },
+    ];
+    for (const c of cases) {
+        it(`${c.name}: ${c.problems.length ? "refused" : "accepted"}`, () => assert.deepEqual(githubProblems(c.github), c.problems));
+    }
+
+    it("the deployer reports it once, with the same message", () => {
+        assert.deepEqual(validateDeployerArgs({ github: { owner: "acme", repository: "app", environments: ["prod*"], environmentRefs: ["refs/heads/main"] }, repositoryNames: ["app-prod"] }), [
+            `args.github.environments[0] = "prod*": ${EXACT}`,
+        ]);
+    });
+
+    const envRun = (environment: string, event: Run["event"], ref: string): Run => ({ sub: `repo:acme/app:environment:${environment}`, event, ref, environment });
+    describe("exact environments, no refs trusted: only the named environment's jobs", () => {
+        trustTable(trustOf({ owner: "acme", repository: "app", environments: ["prod"] }), [
+            { name: "a prod job dispatched on main", run: envRun("prod", "workflow_dispatch", "refs/heads/main"), expected: "Allowed" },
+            { name: "a prod-sandbox job of a pull request", run: envRun("prod-sandbox", "pull_request", "refs/pull/7/merge"), expected: "ImplicitlyDenied" },
+            { name: "a prod-sandbox job dispatched on main", run: envRun("prod-sandbox", "workflow_dispatch", "refs/heads/main"), expected: "ImplicitlyDenied" },
+        ]);
+    });
+    describe("what the refused prod* would accept (built without the rules)", () => {
+        trustTable(trustOf({ owner: "acme", repository: "app", environments: ["prod*"] }), [
+            { name: "a prod-sandbox job of a pull request", run: envRun("prod-sandbox", "pull_request", "refs/pull/7/merge"), expected: "Allowed" },
+            { name: "another repository's prod job", run: { ...envRun("prod", "workflow_dispatch", "refs/heads/main"), sub: "repo:evil/app:environment:prod", repository: "evil/app" }, expected: "ImplicitlyDenied" },
+        ]);
+    });
 });

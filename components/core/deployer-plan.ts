@@ -338,7 +338,8 @@ export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = arg
                 `the deployer would accept environment jobs from any ref (a pull request's branch too): list the refs its deploy jobs run on (e.g. ["refs/heads/dev", "refs/heads/main"])`,
             );
         }
-        for (const field of ["branches", "environments", "environmentRefs"] as const) {
+        // Environments: validateGitHub already refuses patterns (github-rules.ts).
+        for (const field of ["branches", "environmentRefs"] as const) {
             const values = github[field] as unknown;
             (typeof values === "string" ? [values] : Array.isArray(values) ? values : []).forEach((value: unknown, i: number) => {
                 if (typeof value === "string" && isPattern(value)) {
