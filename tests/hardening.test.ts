@@ -5,6 +5,7 @@ import { parseStackConfig } from "../components/contract/parse";
 import type { EcrCiDeployerArgs, GitHub } from "../components/contract/args";
 import { Problems, argsKey } from "../components/contract/problems";
 import { CREATED_BY_TAG_KEY } from "../components/core/capabilities/create-repositories";
+import { TAG_KEY_RE } from "../components/core/checks";
 import { buildBoundaryPolicy, deployerScope, validateDeployerArgs } from "../components/core/deployer-plan";
 import { ResolvedEnvironmentArgs, capabilityScopes } from "../components/core/environment-plan";
 import { STS_CLAIM_KEYS, buildTrustPolicy } from "../components/core/github";
@@ -164,6 +165,11 @@ describe("review finding 1: one environment's creation guard never reaches anoth
 });
 
 describe("review finding 1: ecr-ci:created-by is ecr-ci's own key", () => {
+    it("is a tag key AWS accepts: ':' allowed, not aws:, at most 128 (AWS's common tag key pattern, e.g. ECS API reference Tag)", () => {
+        assert.match(CREATED_BY_TAG_KEY, /^(?![aA][wW][sS]:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u);
+        assert.match(CREATED_BY_TAG_KEY, TAG_KEY_RE);
+    });
+
     const VALID = { environment: "dev", repositories: [{ name: "app-dev" }], github: GITHUB };
     const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
     const cases: { name: string; requiredTags: Record<string, string>; message?: string }[] = [

@@ -26,8 +26,10 @@ export interface CreateRepositoriesScope {
  * TagResource statement could only require *its own* keys to be absent) and then push to them.
  * With it: creation must name this environment, no repository that already names one can be
  * retagged, and pushes reach only what names this environment. Tag keys may contain ':'; only the
- * `aws:` prefix is reserved (ECR API reference, `Tag`; IAM User Guide, id_tags: letters, digits,
- * spaces and `_ . : / = + - @`, not starting with `aws:`).
+ * `aws:` prefix is reserved: ECR's API reference (`Tag`, https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Tag.html)
+ * states only the lengths (key 128, value 256); AWS's common tag rules (IAM User Guide, id_tags;
+ * ECS API reference, `Tag`) allow letters, digits, spaces and `_ . : / = + - @`, never `aws:` first.
+ * tests/hardening.test.ts checks the key against that pattern.
  */
 export const CREATED_BY_TAG_KEY = "ecr-ci:created-by";
 /** Guard keys starting with this (in any case) are ecr-ci's own. */
