@@ -101,10 +101,10 @@ describe("deployer: arguments and bootstrap config", () => {
             name: "tags, pull requests and patterns are refused",
             args: { ...valid, github: { owner: "acme", repository: "app", branches: ["release/*"], tags: ["v*"], environments: ["prod*"], pullRequests: true } },
             expected: [
+                `args.github.environments[0] = "prod*": GitHub environment names are exact, and a pattern would also match environments nobody protected (e.g. "prod-sandbox" for "prod*"); list each environment by name (e.g. "production")`,
                 "args.github.tags cannot be trusted by the deployer: anyone who can push a tag could deploy; use protected branches or environments",
                 "args.github.pullRequests cannot be trusted by the deployer: pull requests get each environment's read-only preview role (ecr-ci:previewRole); remove it",
                 `args.github.branches[0] = "release/*": use an exact name: a pattern also matches branches or environments nobody protected`,
-                `args.github.environments[0] = "prod*": use an exact name: a pattern also matches branches or environments nobody protected`,
             ],
         },
         {
@@ -400,7 +400,7 @@ describe("deployer and boundary documents (pure)", () => {
                     Effect: "Allow",
                     Action: "ecr:TagResource",
                     Resource: repoArn("team-a/*"),
-                    Condition: { StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" } },
+                    Condition: { StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" }, Null: { "aws:ResourceTag/ecr-ci:created-by": "true" } },
                 },
                 {
                     Sid: "PromotionPull",

@@ -48,7 +48,7 @@ describe("CI policy under an independent evaluator", () => {
         repositoryArns: [repo("app-prod")],
         pullFrom: [repo("app-dev")],
         ecsDeploy: { clusterArn: cluster, services: ["web"], passRoleArns: [taskRole] },
-        createRepositories: { repositoryArnPattern: repo("team-a/*"), requiredTags: { team: "a" } },
+        createRepositories: { repositoryArnPattern: repo("team-a/*"), requiredTags: { team: "a" }, environment: "dev" },
     });
     const rows: IdentityRow[] = [
         { name: "log in to ECR", action: "ecr:GetAuthorizationToken", resource: "*", expected: "Allowed" },
@@ -72,18 +72,18 @@ describe("CI policy under an independent evaluator", () => {
         { name: "pass the task role to ECS tasks", action: "iam:PassRole", resource: taskRole, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expected: "Allowed" },
         { name: "pass another role to ECS tasks", action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/admin`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expected: "ImplicitlyDenied" },
         { name: "pass the task role to Lambda", action: "iam:PassRole", resource: taskRole, context: { "iam:PassedToService": "lambda.amazonaws.com" }, expected: "ImplicitlyDenied" },
-        { name: "create a repository with the required tag", action: "ecr:CreateRepository", resource: repo("team-a/api"), context: { "aws:RequestTag/team": "a", "aws:TagKeys": ["team"] }, expected: "Allowed" },
-        { name: "create a repository with a wrong tag value", action: "ecr:CreateRepository", resource: repo("team-a/api"), context: { "aws:RequestTag/team": "b", "aws:TagKeys": ["team"] }, expected: "ImplicitlyDenied" },
+        { name: "create a repository with the required tag", action: "ecr:CreateRepository", resource: repo("team-a/api"), context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/team": "a", "aws:TagKeys": ["ecr-ci:created-by", "team"] }, expected: "Allowed" },
+        { name: "create a repository with a wrong tag value", action: "ecr:CreateRepository", resource: repo("team-a/api"), context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/team": "b", "aws:TagKeys": ["ecr-ci:created-by", "team"] }, expected: "ImplicitlyDenied" },
         { name: "create a repository without tags", action: "ecr:CreateRepository", resource: repo("team-a/api"), expected: "ImplicitlyDenied" },
         {
             name: "create a repository with an extra tag key",
             action: "ecr:CreateRepository",
             resource: repo("team-a/api"),
-            context: { "aws:RequestTag/team": "a", "aws:RequestTag/owner": "x", "aws:TagKeys": ["team", "owner"] },
+            context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/team": "a", "aws:RequestTag/owner": "x", "aws:TagKeys": ["ecr-ci:created-by", "team", "owner"] },
             expected: "ImplicitlyDenied",
         },
-        { name: "create a repository outside the prefix", action: "ecr:CreateRepository", resource: repo("team-b/api"), context: { "aws:RequestTag/team": "a", "aws:TagKeys": ["team"] }, expected: "ImplicitlyDenied" },
-        { name: "push to a created repository carrying the tag", action: "ecr:PutImage", resource: repo("team-a/api"), context: { "aws:ResourceTag/team": "a" }, expected: "Allowed" },
+        { name: "create a repository outside the prefix", action: "ecr:CreateRepository", resource: repo("team-b/api"), context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/team": "a", "aws:TagKeys": ["ecr-ci:created-by", "team"] }, expected: "ImplicitlyDenied" },
+        { name: "push to a created repository carrying the tag", action: "ecr:PutImage", resource: repo("team-a/api"), context: { "aws:ResourceTag/ecr-ci:created-by": "dev", "aws:ResourceTag/team": "a" }, expected: "Allowed" },
         { name: "push to a prefix repository without the tag", action: "ecr:PutImage", resource: repo("team-a/api"), context: { "aws:ResourceTag/team": "b" }, expected: "ImplicitlyDenied" },
     ];
     identityTable(policy, rows);
@@ -101,27 +101,27 @@ describe("tag-guarded creation never reaches managed repositories, whatever the 
     const guarded = (requiredTags: Record<string, string>) =>
         buildCiPolicy({
             repositoryArns: [repo("app-dev")],
-            createRepositories: { repositoryArnPattern: repo("app-*"), requiredTags },
+            createRepositories: { repositoryArnPattern: repo("app-*"), requiredTags, environment: "dev" },
         });
     describe("dev's guard `environment: prod` (lower case)", () => {
         identityTable(guarded({ environment: "prod" }), [
             { name: "push into prod's managed repository", action: "ecr:PutImage", resource: repo("app-prod"), context: managed("prod"), expected: "ImplicitlyDenied" },
             { name: "upload a layer into prod's managed repository", action: "ecr:UploadLayerPart", resource: repo("app-prod"), context: managed("prod"), expected: "ImplicitlyDenied" },
-            { name: "push into a repository dev's pipeline created", action: "ecr:PutImage", resource: repo("app-scratch"), context: { "aws:ResourceTag/environment": "prod" }, expected: "Allowed" },
-            { name: "create a repository with the guard", action: "ecr:CreateRepository", resource: repo("app-scratch"), context: { "aws:RequestTag/environment": "prod", "aws:TagKeys": ["environment"] }, expected: "Allowed" },
+            { name: "push into a repository dev's pipeline created", action: "ecr:PutImage", resource: repo("app-scratch"), context: { "aws:ResourceTag/ecr-ci:created-by": "dev", "aws:ResourceTag/environment": "prod" }, expected: "Allowed" },
+            { name: "create a repository with the guard", action: "ecr:CreateRepository", resource: repo("app-scratch"), context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/environment": "prod", "aws:TagKeys": ["ecr-ci:created-by", "environment"] }, expected: "Allowed" },
         ]);
     });
     describe("a guard equal to a tag another environment's managed repositories carry (team=a)", () => {
         identityTable(guarded({ team: "a" }), [
             { name: "push into prod's managed repository tagged team=a", action: "ecr:PutImage", resource: repo("app-prod"), context: managed("prod", { team: "a" }), expected: "ImplicitlyDenied" },
-            { name: "push into a created repository tagged team=a", action: "ecr:PutImage", resource: repo("app-tools"), context: { "aws:ResourceTag/team": "a" }, expected: "Allowed" },
+            { name: "push into a created repository tagged team=a", action: "ecr:PutImage", resource: repo("app-tools"), context: { "aws:ResourceTag/ecr-ci:created-by": "dev", "aws:ResourceTag/team": "a" }, expected: "Allowed" },
         ]);
     });
     describe("seed 003's own guard, ManagedBy: github-actions", () => {
         identityTable(guarded({ ManagedBy: "github-actions" }), [
-            { name: "create with the seed's tag", action: "ecr:CreateRepository", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "github-actions", "aws:TagKeys": ["ManagedBy"] }, expected: "Allowed" },
-            { name: "create claiming to be managed by ecr-ci", action: "ecr:CreateRepository", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "ecr-ci", "aws:TagKeys": ["ManagedBy"] }, expected: "ImplicitlyDenied" },
-            { name: "push into what the pipeline created", action: "ecr:PutImage", resource: repo("app-new"), context: { "aws:ResourceTag/ManagedBy": "github-actions" }, expected: "Allowed" },
+            { name: "create with the seed's tag", action: "ecr:CreateRepository", resource: repo("app-new"), context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/ManagedBy": "github-actions", "aws:TagKeys": ["ecr-ci:created-by", "ManagedBy"] }, expected: "Allowed" },
+            { name: "create claiming to be managed by ecr-ci", action: "ecr:CreateRepository", resource: repo("app-new"), context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/ManagedBy": "ecr-ci", "aws:TagKeys": ["ecr-ci:created-by", "ManagedBy"] }, expected: "ImplicitlyDenied" },
+            { name: "push into what the pipeline created", action: "ecr:PutImage", resource: repo("app-new"), context: { "aws:ResourceTag/ecr-ci:created-by": "dev", "aws:ResourceTag/ManagedBy": "github-actions" }, expected: "Allowed" },
             { name: "push into prod's managed repository", action: "ecr:PutImage", resource: repo("app-prod"), context: managed("prod"), expected: "ImplicitlyDenied" },
         ]);
     });
@@ -149,16 +149,16 @@ describe("tag-guarded creation: tag-on-create, never a retag of a managed or gua
     const repo = (name: string) => `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${name}`;
     const policy = buildCiPolicy({
         repositoryArns: [repo("app-dev")],
-        createRepositories: { repositoryArnPattern: repo("app-*"), requiredTags: { ManagedBy: "github-actions" } },
+        createRepositories: { repositoryArnPattern: repo("app-*"), requiredTags: { ManagedBy: "github-actions" }, environment: "dev" },
     });
-    const guard = { "aws:RequestTag/ManagedBy": "github-actions", "aws:TagKeys": ["ManagedBy"] };
+    const guard = { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/ManagedBy": "github-actions", "aws:TagKeys": ["ecr-ci:created-by", "ManagedBy"] };
     identityTable(policy, [
         { name: "check whether app-new exists (seed 003)", action: "ecr:DescribeRepositories", resource: repo("app-new"), expected: "Allowed" },
         { name: "describe a repository outside the prefix", action: "ecr:DescribeRepositories", resource: repo("payments"), expected: "ImplicitlyDenied" },
         { name: "create app-new with the guard", action: "ecr:CreateRepository", resource: repo("app-new"), context: guard, expected: "Allowed" },
         { name: "tag app-new on create (the example's reading: no resource tags yet)", action: "ecr:TagResource", resource: repo("app-new"), context: guard, expected: "Allowed" },
-        { name: "tag on create with an extra key", action: "ecr:TagResource", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "github-actions", "aws:RequestTag/x": "y", "aws:TagKeys": ["ManagedBy", "x"] }, expected: "ImplicitlyDenied" },
-        { name: "tag on create with another value", action: "ecr:TagResource", resource: repo("app-new"), context: { "aws:RequestTag/ManagedBy": "ecr-ci", "aws:TagKeys": ["ManagedBy"] }, expected: "ImplicitlyDenied" },
+        { name: "tag on create with an extra key", action: "ecr:TagResource", resource: repo("app-new"), context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/ManagedBy": "github-actions", "aws:RequestTag/x": "y", "aws:TagKeys": ["ecr-ci:created-by", "ManagedBy", "x"] }, expected: "ImplicitlyDenied" },
+        { name: "tag on create with another value", action: "ecr:TagResource", resource: repo("app-new"), context: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/ManagedBy": "ecr-ci", "aws:TagKeys": ["ecr-ci:created-by", "ManagedBy"] }, expected: "ImplicitlyDenied" },
         {
             name: "retag prod's managed repository into the guard",
             action: "ecr:TagResource",

@@ -148,16 +148,16 @@ describe("limits: every numeric bound, both sides", () => {
         {
             // Within the tag limit, but every guard tag is written into four conditions of the CI
             // policy (create, tag-on-create, push, and the absent-key guard): 50 never fit.
-            name: "50 creation-guard tags",
-            values: { ...VALID, createRepositories: { namePrefix: "team-", requiredTags: tags(50) } },
+            name: "49 creation-guard tags (+ ecr-ci:created-by = 50)",
+            values: { ...VALID, createRepositories: { namePrefix: "team-", requiredTags: tags(49) } },
             message: problems(
-                "ecr-ci:repositories give the CI policy 7306 characters (whitespace excluded), over IAM's 6144 for a managed policy, which cannot be raised: split the repositories over several environments (stacks), pull from fewer repositories, or require fewer creation-guard tags",
+                "ecr-ci:repositories give the CI policy 7396 characters (whitespace excluded), over IAM's 6144 for a managed policy, which cannot be raised: split the repositories over several environments (stacks), pull from fewer repositories, or require fewer creation-guard tags",
             ),
         },
         {
-            name: "51 creation-guard tags",
-            values: { ...VALID, createRepositories: { namePrefix: "team-", requiredTags: tags(51) } },
-            message: problems(`ecr-ci:createRepositories.requiredTags has 51 tags: 51, over the 50 tags IAM and ECR allow per resource; remove 1`),
+            name: "50 creation-guard tags (+ ecr-ci:created-by = 51)",
+            values: { ...VALID, createRepositories: { namePrefix: "team-", requiredTags: tags(50) } },
+            message: problems(`ecr-ci:createRepositories.requiredTags has 50 tags plus the 1 ecr-ci sets (ecr-ci:created-by): 51, over the 50 tags IAM and ECR allow per resource; remove 1`),
         },
         { name: "environment of 32 characters", values: { ...VALID, environment: "e".repeat(32) }, message: undefined },
         {
@@ -437,7 +437,7 @@ describe("limits: the deployer's documents", () => {
         const names = Array.from({ length: 120 }, (_, i) => `service-${String(i).padStart(3, "0")}`);
         assert.deepEqual(validateDeployerArgs({ github, repositoryNames: names }), [
             `args.repositoryNames and the other settings give the deployer policy 11376 characters (whitespace excluded), over IAM's 6144 for a managed policy, which cannot be raised: use repositoryNamePrefix instead of many names, or fewer paths, pullFrom repositories or ECS services`,
-            `args.repositoryNames and the other settings give the boundary policy 15752 characters (whitespace excluded), over IAM's 6144 for a managed policy, which cannot be raised: use repositoryNamePrefix instead of many names, or fewer paths, pullFrom repositories or ECS services`,
+            `args.repositoryNames and the other settings give the boundary policy 15804 characters (whitespace excluded), over IAM's 6144 for a managed policy, which cannot be raised: use repositoryNamePrefix instead of many names, or fewer paths, pullFrom repositories or ECS services`,
         ]);
     });
     it("trusted environments in IAM's character set, tags within 50", () => {

@@ -100,11 +100,11 @@ describe("buildCiPolicy", () => {
         );
     });
 
-    it("tag-guarded creation: request tags and TagKeys, never ResourceTag on CreateRepository; TagResource beside it, never on a managed or guard-tagged repository; describe under the prefix", () => {
+    it("tag-guarded creation: request tags (the guard's and ecr-ci:created-by) and TagKeys, never ResourceTag on CreateRepository; TagResource beside it, never on a managed, created or guard-tagged repository; push only where ecr-ci:created-by names this environment; describe under the prefix", () => {
         const pattern = "arn:aws:ecr:eu-west-1:123456789012:repository/team-a/*";
         const doc = buildCiPolicy({
             repositoryArns: [REPO],
-            createRepositories: { repositoryArnPattern: pattern, requiredTags: { team: "a", "managed-by": "ci" } },
+            createRepositories: { repositoryArnPattern: pattern, requiredTags: { team: "a", "managed-by": "ci" }, environment: "dev" },
         });
         assert.deepEqual(doc.Statement.slice(2), [
             {
@@ -113,8 +113,8 @@ describe("buildCiPolicy", () => {
                 Action: "ecr:CreateRepository",
                 Resource: pattern,
                 Condition: {
-                    StringEquals: { "aws:RequestTag/managed-by": "ci", "aws:RequestTag/team": "a" },
-                    "ForAllValues:StringEquals": { "aws:TagKeys": ["managed-by", "team"] },
+                    StringEquals: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/managed-by": "ci", "aws:RequestTag/team": "a" },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": ["ecr-ci:created-by", "managed-by", "team"] },
                 },
             },
             {
@@ -123,10 +123,10 @@ describe("buildCiPolicy", () => {
                 Action: "ecr:TagResource",
                 Resource: pattern,
                 Condition: {
-                    StringEquals: { "aws:RequestTag/managed-by": "ci", "aws:RequestTag/team": "a" },
-                    "ForAllValues:StringEquals": { "aws:TagKeys": ["managed-by", "team"] },
+                    StringEquals: { "aws:RequestTag/ecr-ci:created-by": "dev", "aws:RequestTag/managed-by": "ci", "aws:RequestTag/team": "a" },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": ["ecr-ci:created-by", "managed-by", "team"] },
                     StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" },
-                    Null: { "aws:ResourceTag/managed-by": "true", "aws:ResourceTag/team": "true" },
+                    Null: { "aws:ResourceTag/ecr-ci:created-by": "true", "aws:ResourceTag/managed-by": "true", "aws:ResourceTag/team": "true" },
                 },
             },
             {
@@ -135,7 +135,7 @@ describe("buildCiPolicy", () => {
                 Action: PUSH,
                 Resource: pattern,
                 Condition: {
-                    StringEquals: { "aws:ResourceTag/managed-by": "ci", "aws:ResourceTag/team": "a" },
+                    StringEquals: { "aws:ResourceTag/ecr-ci:created-by": "dev", "aws:ResourceTag/managed-by": "ci", "aws:ResourceTag/team": "a" },
                     StringNotEquals: { "aws:ResourceTag/ManagedBy": "ecr-ci" },
                 },
             },
@@ -149,7 +149,7 @@ describe("buildCiPolicy", () => {
                 repositoryArns: [REPO],
                 pullFrom: [REPO2],
                 ecsDeploy: { clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main", services: ["web"], passRoleArns: [] },
-                createRepositories: { repositoryArnPattern: "arn:aws:ecr:eu-west-1:123456789012:repository/x*", requiredTags: { a: "b" } },
+                createRepositories: { repositoryArnPattern: "arn:aws:ecr:eu-west-1:123456789012:repository/x*", requiredTags: { a: "b" }, environment: "dev" },
             }),
         );
         assert.doesNotMatch(text, /Delete|SetRepositoryPolicy|PutLifecyclePolicy|ecr:\*|ResourceTag\/.*CreateRepository|ecr:ResourceTag/);

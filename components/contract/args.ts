@@ -76,9 +76,9 @@ export interface GitHub {
     /** Tags whose workflows may push, e.g. `v1.2.3` or the pattern `v*`. @default [] */
     readonly tags?: string[];
     /**
-     * GitHub deployment environments whose jobs may push, e.g. `production`. A job that names an
-     * environment presents only the environment subject, from whatever ref triggered it; see
-     * `environmentRefs`. @default []
+     * GitHub deployment environments whose jobs may push, by exact name (no patterns), e.g.
+     * `production`. A job that names an environment presents only the environment subject, from
+     * whatever ref triggered it; see `environmentRefs`. @default []
      */
     readonly environments?: string[];
     /**
@@ -111,7 +111,7 @@ export interface GitHub {
     readonly subjectFormat?: SubjectFormat;
     /**
      * The repository's (or organization's) custom subject template, its `include_claim_keys` in
-     * order, e.g. `["repo", "context", "job_workflow_ref"]`. Must contain `repo` and `context`;
+     * order, e.g. `["repo", "context", "job_workflow_ref"]`. Must contain `repo` (first) and `context`;
      * supported keys: repo, context, job_workflow_ref, repository, repository_owner, repository_id,
      * repository_owner_id, environment. @default GitHub's default template, ["repo", "context"]
      */
@@ -157,7 +157,10 @@ export interface EcsDeploy {
 export interface CreateRepositories {
     /** Only repositories whose names start with this prefix (non-empty, ECR name characters). */
     readonly namePrefix: string;
-    /** Tags (key → value) every created repository must carry, and no other tags (at least one). */
+    /**
+     * Tags (key → value) every created repository must carry besides `ecr-ci:created-by = <environment>`,
+     * and no other tags (1–49; no keys starting with `ecr-ci:`).
+     */
     readonly requiredTags: Record<string, string>;
 }
 

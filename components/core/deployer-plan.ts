@@ -19,7 +19,7 @@
 //
 import { AwsTarget, ECR_REPOSITORY_ARN_RE, ROLE_ARN_RE, ecrRepositoryArn, iamArn, isEcrRepositoryName } from "./aws";
 import { CAPABILITIES } from "./capabilities";
-import { REPOSITORY_PREFIX_RE } from "./capabilities/create-repositories";
+import { CREATED_BY_TAG_KEY, REPOSITORY_PREFIX_RE } from "./capabilities/create-repositories";
 import { FIND_OIDC_PROVIDER_STATEMENT } from "./capabilities/preview-role";
 import { pullFromArns } from "./capabilities/promotion";
 import { StateBackendScope, stateBackendScope, stateBackendStatements, validateStateBackend } from "./capabilities/state-backend";
@@ -273,12 +273,16 @@ export function buildBoundaryPolicy(scope: DeployerScope): PolicyDocument {
         },
         {
             // Tag-on-create of tag-guarded creation (capabilities/create-repositories.ts): never
-            // on a repository ecr-ci manages, whatever an ecr-ci policy is rewritten to say.
+            // on a repository ecr-ci manages, nor on one an ecr-ci pipeline created (it carries
+            // ecr-ci:created-by), whatever an ecr-ci policy is rewritten to say.
             Sid: "TagCreatedRepositories",
             Effect: "Allow",
             Action: "ecr:TagResource",
             Resource: list(managedRepositoryArns(scope)),
-            Condition: { StringNotEquals: { [`aws:ResourceTag/${MANAGED_MARKER.key}`]: MANAGED_MARKER.value } },
+            Condition: {
+                StringNotEquals: { [`aws:ResourceTag/${MANAGED_MARKER.key}`]: MANAGED_MARKER.value },
+                Null: { [`aws:ResourceTag/${CREATED_BY_TAG_KEY}`]: "true" },
+            },
         },
         ...CAPABILITIES.flatMap((capability) => capability.boundaryStatements?.(scope) ?? []),
     ]);
@@ -334,7 +338,8 @@ export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = arg
                 `the deployer would accept environment jobs from any ref (a pull request's branch too): list the refs its deploy jobs run on (e.g. ["refs/heads/dev", "refs/heads/main"])`,
             );
         }
-        for (const field of ["branches", "environments", "environmentRefs"] as const) {
+        // Environments: validateGitHub already refuses patterns (github-rules.ts).
+        for (const field of ["branches", "environmentRefs"] as const) {
             const values = github[field] as unknown;
             (typeof values === "string" ? [values] : Array.isArray(values) ? values : []).forEach((value: unknown, i: number) => {
                 if (typeof value === "string" && isPattern(value)) {

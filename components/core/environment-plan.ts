@@ -183,7 +183,7 @@ export function capabilityScopes(args: ResolvedEnvironmentArgs, target: PlanTarg
     for (const capability of CAPABILITIES) {
         const value = args[capability.key];
         if (value !== undefined && value !== null) {
-            scopes[capability.key] = capability.resolve(value as never, target);
+            scopes[capability.key] = capability.resolve(value as never, target, args);
         }
     }
     return scopes as CapabilityScopes;

@@ -43,9 +43,18 @@ export function refNameProblem(value: string, kind: "branch" | "tag"): string | 
     return undefined;
 }
 
+/**
+ * Why a GitHub environment name is not usable in a trust policy, or undefined. No patterns: a job
+ * names one exact environment (`environment: NAME`), and each environment's protection rules are
+ * configured by name, so `prod*` would also trust `prod-sandbox`, which nobody protected — with no
+ * refs trusted, from a pull request's ref too (review finding; tests/hardening.test.ts).
+ */
 export function environmentNameProblem(value: string): string | undefined {
     if (/^\*+$/.test(value)) {
         return `a pattern of only '*' matches every environment; name the environments (e.g. "production")`;
+    }
+    if (value.includes("*")) {
+        return `GitHub environment names are exact, and a pattern would also match environments nobody protected (e.g. "prod-sandbox" for "prod*"); list each environment by name (e.g. "production")`;
     }
     if (value.length === 0 || value.length > 255 || /[?[\]\\:'"`\x00-\x1f\x7f]|\$\{/.test(value) || value.trim() !== value) {
         return `not a valid GitHub environment name; use 1–255 characters without ? [ ] \\ : quotes or surrounding spaces (e.g. "production")`;
@@ -190,6 +199,16 @@ function validateSubjects(github: GitHub, problems: Problems): void {
                     "github.subjectClaims",
                     claims,
                     `a template without "repo" gives a sub that does not name the repository, so a role trusting it could be assumed from other repositories; add "repo" (e.g. ["repo", "context", "job_workflow_ref"])`,
+                );
+            }
+            if (claims.includes("repo") && claims[0] !== "repo") {
+                // GitHub writes the claims in template order (OIDC reference, "Customizing the subject
+                // claims": ["repo", "context", "job_workflow_ref"] gives repo:octo-org/octo-repo:…),
+                // so repo first is always possible.
+                problems.invalid(
+                    "github.subjectClaims",
+                    claims,
+                    `"repo" must come first: only a sub that starts with repo:OWNER/REPO: names the repository by its start; with claims before it (e.g. ref:*:repo:acme/app) keeping other repositories out would depend on how GitHub escapes ':' in the values before it; reorder the template in GitHub and here (e.g. ["repo", "context", "job_workflow_ref"])`,
                 );
             }
             if (!claims.includes("context")) {

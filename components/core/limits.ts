@@ -15,6 +15,7 @@ import { AuthMode } from "../contract/args";
 import type { Problems } from "../contract/problems";
 import { ACCOUNT_ID_RE, ALL_REGIONS, AwsTarget, ECS_CLUSTER_ARN_RE, REGIONS, UNSUPPORTED_REGION_PARTITIONS, arnParts, dnsSuffixOf, partitionOfRegion } from "./aws";
 import type { PlanTarget } from "./capabilities";
+import { CREATED_BY_TAG_KEY } from "./capabilities/create-repositories";
 import { ResolvedEnvironmentArgs, environmentDocuments, environmentLayout, providerArnByUrl, trustDocuments } from "./environment-plan";
 import { githubIssuer, oidcProviderArn } from "./github";
 import {
@@ -135,8 +136,8 @@ export function checkEnvironmentCharactersAndTags(args: EcrCiEnvironmentArgs, pr
                 problems.invalid(field, keyProblem ? key : value, (keyProblem ?? valueProblem)!);
             }
         }
-        // A created repository carries exactly the guard's tags (aws:TagKeys), no built-in ones.
-        checkTagSet(guard, "createRepositories.requiredTags", [], problems);
+        // A created repository carries exactly the guard's tags (aws:TagKeys) and ecr-ci:created-by.
+        checkTagSet(guard, "createRepositories.requiredTags", [CREATED_BY_TAG_KEY], problems);
     }
     checkTagSet(args.tags, "tags", MANAGED_TAG_KEYS, problems);
 }

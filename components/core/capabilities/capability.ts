@@ -26,8 +26,8 @@ export interface Capability<K extends keyof EcrCiEnvironmentArgs, Scope> {
     readonly shape: 0 extends 1 & K ? Shape : ShapeFor<EcrCiEnvironmentArgs[K]>; // `Capability<any, S>` (K is any) accepts every shape
     /** Its rules: every problem with `value`, named from the field down. */
     validate(value: NonNullable<EcrCiEnvironmentArgs[K]>, args: EcrCiEnvironmentArgs, problems: Problems): void;
-    /** The plain scope of a valid value in a target. */
-    resolve(value: Unwrap<NonNullable<EcrCiEnvironmentArgs[K]>>, target: PlanTarget): Scope;
+    /** The plain scope of a valid value in a target (`args`: the whole environment, e.g. its name). */
+    resolve(value: Unwrap<NonNullable<EcrCiEnvironmentArgs[K]>>, target: PlanTarget, args: Unwrap<EcrCiEnvironmentArgs>): Scope;
     /** Statements of the CI principal's policy. */
     ciStatements?(scope: Scope): PolicyStatement[];
     /** Statements of the read-only preview role's policy. */
