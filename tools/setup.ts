@@ -353,9 +353,9 @@ function entries(r: Resolved, index: number, all: readonly Resolved[], answers: 
         value: github,
         comment:
             "Only workflows of this GitHub repository may assume the CI role, and only from these branches, tags\n" +
-            "and deployment environments (exact names; '*' makes a pattern). A job with `environment:` presents\n" +
-            "only the environment, never its branch. Spell owner and repository exactly as GitHub does: subjects\n" +
-            "are compared case-sensitively." +
+            "and deployment environments (branches and tags: exact names, '*' makes a pattern; environments: exact\n" +
+            "names). A job with `environment:` presents only the environment, from whatever ref ran it. Spell owner\n" +
+            "and repository exactly as GitHub does: subjects are compared case-sensitively." +
             (answers.ownerId !== undefined && answers.repositoryId !== undefined
                 ? "\nownerId, repositoryId: GitHub's immutable subjects (repo:OWNER@ID/REPO@ID:...) are trusted as well."
                 : `\nAdd ownerId and repositoryId (npm run github-ids -- ${owner}/${repository} prints them and GitHub's spelling)\nso that GitHub's immutable subjects (repositories created, renamed or transferred since 2026-07-15) are\ntrusted too.`),
