@@ -185,6 +185,57 @@ if (codeCacheOn && Module.prototype._compile === nodeCompile && !Module.prototyp
     process.once("exit", saveCodeCache);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Modules @pulumi/pulumi loads eagerly and uses only to serialize a function's closure
+// (pulumi.runtime.serializeFunction, e.g. for a CallbackFunction), which neither the offline plan
+// nor the tests do: @npmcli/arborist (with pacote, sigstore, … ~300 modules, for the closure's
+// package paths) and the TypeScript compiler (9 MB, to parse the function's text). Each is handed
+// to that one requiring file as a stand-in that loads the real module on first use and forwards
+// everything to it, so a program that does serialize a closure (or the schema analyzer, which asks
+// the shim for TypeScript) gets the real thing, only later. That is ~0.35 s of CPU of every process
+// that loads @pulumi/pulumi. `ECR_CI_NO_LAZY_LOAD=1` turns it off.
+
+/** [file that requires it (path ending), request]: the only requires made lazy. */
+const LAZY_REQUIRES = [
+    [`${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}closure${path.sep}codePaths.js`, "@npmcli/arborist"],
+    [`${path.sep}@pulumi${path.sep}pulumi${path.sep}typescript-shim.js`, "typescript"],
+];
+
+/** A stand-in for a module: the real one is loaded on first use; every operation goes to it. */
+function lazyModule(load) {
+    let real;
+    const target = () => (real ??= load());
+    return new Proxy(Object.create(null), {
+        // TypeScript's __importStar hands an ES module's namespace over as it is, instead of copying
+        // its keys (which would load it at once).
+        get: (_, key) => (key === "__esModule" ? true : Reflect.get(target(), key)),
+        set: (_, key, value) => Reflect.set(target(), key, value),
+        has: (_, key) => Reflect.has(target(), key),
+        ownKeys: () => Reflect.ownKeys(target()),
+        getOwnPropertyDescriptor: (_, key) => {
+            const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+            return descriptor && { ...descriptor, configurable: true };
+        },
+        defineProperty: (_, key, descriptor) => Reflect.defineProperty(target(), key, descriptor),
+        deleteProperty: (_, key) => Reflect.deleteProperty(target(), key),
+    });
+}
+
+const nodeLoad = Module._load;
+
+function loadLazily(request, parent, isMain) {
+    const file = parent && parent.filename;
+    if (typeof file === "string" && LAZY_REQUIRES.some(([from, lazy]) => request === lazy && file.endsWith(from))) {
+        return lazyModule(() => nodeLoad.call(Module, request, parent, isMain));
+    }
+    return nodeLoad.call(this, request, parent, isMain);
+}
+
+if (!process.env.ECR_CI_NO_LAZY_LOAD && !Module._load.ecrCiLazy) {
+    Module._load = loadLazily;
+    loadLazily.ecrCiLazy = true;
+}
+
 // Inline source maps are emitted but not enabled here (that costs 0.2 s of parsing pulumi's maps):
 // run with `node --enable-source-maps` for stack traces that point at .ts lines.
 // A TypeScript loader already in place (ts-node under mocha) is left alone: then only `warm` is used.
