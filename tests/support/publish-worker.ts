@@ -5,7 +5,7 @@
 //
 // The type check: tsconfig.json's program, checked as `tsc --noEmit` checks it, incrementally (like
 // `tsc --incremental`: the semantic diagnostics of files whose text and dependencies did not change
-// since the last run come from node_modules/.cache/ecr-ci-ts/typecheck.tsbuildinfo).
+// since the last run come from node_modules/.cache/ecr-ci-ts/typecheck-<checkout>.tsbuildinfo, one per checkout).
 //
 // The package: the repository's files are staged in a temporary directory, the library is built
 // there with tsconfig.build.json (or the repository's dist/ is copied when it was built from the
@@ -35,8 +35,13 @@ import { CONSUMER_PROGRAM, PublishedPackage, WorkerData, WorkerMessage } from ".
 const exec = promisify(execFile);
 const { repo: REPO, tmp: TMP } = workerData as WorkerData;
 const CACHE_DIR = path.join(REPO, "node_modules", ".cache", "ecr-ci-ts");
-const TYPECHECK_BUILD_INFO = path.join(CACHE_DIR, "typecheck.tsbuildinfo");
-const RESULTS = path.join(CACHE_DIR, "publish-results.json");
+/**
+ * One record per checkout: git worktrees may share one node_modules (a symlink), and a record of
+ * another checkout's files would never match this one's, so each run would compute afresh.
+ */
+const CHECKOUT = createHash("sha256").update(fs.realpathSync(REPO)).digest("hex").slice(0, 12);
+const TYPECHECK_BUILD_INFO = path.join(CACHE_DIR, `typecheck-${CHECKOUT}.tsbuildinfo`);
+const RESULTS = path.join(CACHE_DIR, `publish-results-${CHECKOUT}.json`);
 
 /**
  * Every source file read by any program of this worker, parsed (and, once a checker has bound it,
