@@ -9,12 +9,13 @@
 // It also keeps V8's code cache of every CommonJS module the process compiles (our transpiled
 // TypeScript and node_modules' JavaScript alike), as Node 22's `module.enableCompileCache()` does
 // and Node 20 cannot: most of a plan's start-up is compiling @pulumi/pulumi, which loads ~770
-// modules (TypeScript and npm's arborist among them) before the program runs. A module is compiled
-// with its cached code when V8 accepts it; a module compiled without it has its code (every function
-// compiled by then) written at process exit. Keyed by the module's text, Node's version and V8's
-// flags; `ECR_CI_NO_CODE_CACHE=1` turns it off, and so does `--enable-source-maps` (Node registers
-// source maps only in its own compile). Measured on a 2-core machine: `require("@pulumi/pulumi")`
-// with @pulumi/aws's ecr and iam modules takes ~0.75 s of CPU instead of ~1.15 s.
+// modules before the program runs. A module is compiled with its cached code when V8 accepts it; a
+// module compiled without it has its code (every function compiled by then) written a second later
+// and at process exit. Keyed by the module's text and Node's version (V8 itself rejects data made
+// under other V8 flags); `ECR_CI_NO_CODE_CACHE=1` turns it off, and so does `--enable-source-maps`
+// (Node registers source maps only in its own compile). Measured on a 2-core machine:
+// `require("@pulumi/pulumi")` with @pulumi/aws's ecr and iam modules takes ~0.75 s of CPU instead
+// of ~1.15 s (and ~0.4 s with the lazy requires below).
 // Plain JavaScript on purpose: it must run before anything can be transpiled.
 "use strict";
 const crypto = require("crypto");
@@ -111,7 +112,7 @@ function warm(filenames) {
 /** What a cached entry is valid for besides the module's text (V8 itself rejects data made under other V8 flags). */
 const CODE_CACHE_SALT = [FORMAT, process.version, process.arch].join("\0");
 
-/** Scripts compiled without usable cached data, written at exit: [script, cache file]. */
+/** Scripts compiled without usable cached data, to be written: [script, cache file, whether V8 rejected the entry]. */
 const unsaved = [];
 
 function codeCacheFile(source) {
@@ -161,19 +162,41 @@ function compileWithCodeCache(content, filename) {
         return nodeCompile.call(this, content, filename);
     }
     if (cachedData === undefined || script.cachedDataRejected) {
-        unsaved.push([script, file]);
+        unsaved.push([script, file, cachedData !== undefined]);
+        scheduleSave();
     }
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
 }
 
+/**
+ * Write the code of the scripts compiled without usable cached data. An entry another process has
+ * written meanwhile is left as it is (unless it was one V8 rejected here).
+ */
 function saveCodeCache() {
-    for (const [script, file] of unsaved.splice(0)) {
+    for (const [script, file, rejected] of unsaved.splice(0)) {
         try {
-            store(file, script.createCachedData());
+            if (rejected || !fs.existsSync(file)) {
+                store(file, script.createCachedData());
+            }
         } catch {
             // No cache for this one: it is compiled again next time.
         }
+    }
+}
+
+/**
+ * Also save a second after the first miss, not only at exit: processes started meanwhile (the
+ * tests start several plans while the test process runs) then find the modules it loaded cached.
+ */
+let saveTimer;
+function scheduleSave() {
+    if (saveTimer === undefined) {
+        saveTimer = setTimeout(() => {
+            saveTimer = undefined;
+            saveCodeCache();
+        }, 1000);
+        saveTimer.unref();
     }
 }
 
