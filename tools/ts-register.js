@@ -112,6 +112,9 @@ function warm(filenames) {
 /** What a cached entry is valid for besides the module's text (V8 itself rejects data made under other V8 flags). */
 const CODE_CACHE_SALT = [FORMAT, process.version, process.arch].join("\0");
 
+/** Modules compiled by this process: with accepted cached data, without any, with rejected data. */
+const codeCacheCounts = { hits: 0, misses: 0, rejected: 0 };
+
 /** Scripts compiled without usable cached data, to be written: [script, cache file, whether V8 rejected the entry]. */
 const unsaved = [];
 
@@ -161,6 +164,7 @@ function compileWithCodeCache(content, filename) {
     } catch {
         return nodeCompile.call(this, content, filename);
     }
+    codeCacheCounts[cachedData === undefined ? "misses" : script.cachedDataRejected ? "rejected" : "hits"]++;
     if (cachedData === undefined || script.cachedDataRejected) {
         unsaved.push([script, file, cachedData !== undefined]);
         scheduleSave();
@@ -266,4 +270,8 @@ if (!require.extensions[".ts"]) {
     require.extensions[".ts"] = compileTypeScript;
 }
 
-module.exports = { warm };
+module.exports = {
+    warm,
+    /** For tests/ts-register.test.ts. */
+    internals: { cacheFile, codeCacheFile, codeCacheCounts, saveCodeCache, codeCacheOn: Module.prototype._compile === compileWithCodeCache, lazyModule },
+};
