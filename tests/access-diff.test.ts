@@ -382,6 +382,16 @@ function plan(args: readonly string[]): Promise<Run> {
     });
 }
 
+/**
+ * The runs that need no file of the `before` below, started when this file loads (mocha loads every
+ * test file before running any), so they overlap with the tests before them: `--against HEAD` runs
+ * two plans one after the other (the revision's in a child of its own).
+ */
+const earlyRuns = {
+    head: plan(["--stack", STACK, "--against", "HEAD", "--fail-on-new-access"]),
+    unknownRevision: plan(["--stack", STACK, "--against", "no-such-rev"]),
+};
+
 describe("access diff: the command (--against a file or a revision, --fail-on-new-access, --json)", function () {
     this.timeout(90000);
     let dir: string;
@@ -398,13 +408,13 @@ describe("access diff: the command (--against a file or a revision, --fail-on-ne
         // output is tested in plan.test.ts): made here, in this process, not in one more child.
         fs.writeFileSync(files.saved, renderJson(await runPlan(loadStack({ stack: STACK, json: true, configFile: base, accountId: DEFAULT_ACCOUNT_ID }))));
         // Every command run of the tests below, started together so they overlap; awaited by the tests.
+        // (Those against the saved plan need it, so they start here.)
         const args = ["--stack", STACK, "--config-file", files.wider, "--against", files.saved];
         runs = {
             failing: plan([...args, "--fail-on-new-access"]),
             plain: plan(args),
             json: plan([...args, "--json"]),
-            head: plan(["--stack", STACK, "--against", "HEAD", "--fail-on-new-access"]),
-            unknownRevision: plan(["--stack", STACK, "--against", "no-such-rev"]),
+            ...earlyRuns,
         };
     });
     after(async () => {
