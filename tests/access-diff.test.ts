@@ -364,8 +364,14 @@ describe("access diff: coverage with IAM wildcard semantics", () => {
 // ---------------------------------------------------------------------------------------------
 // The command
 
+interface Run {
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
 /** `npm run plan -- <args>` as its own process. */
-function plan(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function plan(args: readonly string[]): Promise<Run> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["-r", "./tools/ts-register.js", "tools/plan.ts", ...args], { cwd: PROJECT_DIR, env: { ...process.env, NO_COLOR: "1" } });
         let stdout = "";
@@ -377,10 +383,22 @@ function plan(args: readonly string[]): Promise<{ code: number | null; stdout: s
     });
 }
 
+/**
+ * The runs that need no file of the `before` below, started when this file loads (mocha loads every
+ * test file before running any), so they overlap with the tests before them: `--against HEAD` runs
+ * two plans one after the other (the revision's in a child of its own).
+ */
+const earlyRuns = {
+    // The example stack as shipped (tests/fixtures/examples): the root stack files are the user's.
+    head: plan(["--stack", STACK, "--config-file", sampleStackFile("dev"), "--against", "HEAD", "--fail-on-new-access"]),
+    unknownRevision: plan(["--stack", STACK, "--against", "no-such-rev"]),
+};
+
 describe("access diff: the command (--against a file or a revision, --fail-on-new-access, --json)", function () {
     this.timeout(90000);
     let dir: string;
     let files: { saved: string; wider: string };
+    let runs: Record<"failing" | "plain" | "json" | "head" | "unknownRevision", Promise<Run>>;
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-against-test-"));
@@ -388,15 +406,26 @@ describe("access diff: the command (--against a file or a revision, --fail-on-ne
         const base = path.join(dir, "base.yaml");
         fs.writeFileSync(base, YAML.stringify({ config: BASE }));
         fs.writeFileSync(files.wider, YAML.stringify({ config: github({ tags: ["v*"] }) }));
-        const saved = await plan(["--stack", STACK, "--config-file", base, "--json"]);
-        assert.equal(saved.code, 0, saved.stderr);
-        fs.writeFileSync(files.saved, saved.stdout);
+        // The saved plan, as `plan --json` writes it (renderJson of runPlan; the command's own --json
+        // output is tested in plan.test.ts): made here, in this process, not in one more child.
+        fs.writeFileSync(files.saved, renderJson(await runPlan(loadStack({ stack: STACK, json: true, configFile: base, accountId: DEFAULT_ACCOUNT_ID }))));
+        // Every command run of the tests below, started together so they overlap; awaited by the tests.
+        // (Those against the saved plan need it, so they start here.)
+        const args = ["--stack", STACK, "--config-file", files.wider, "--against", files.saved];
+        runs = {
+            failing: plan([...args, "--fail-on-new-access"]),
+            plain: plan(args),
+            json: plan([...args, "--json"]),
+            ...earlyRuns,
+        };
     });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    after(async () => {
+        await Promise.all(Object.values(runs ?? {}));
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
 
     it("--fail-on-new-access exits 2 and prints the diff; without it, 0", async () => {
-        const args = ["--stack", STACK, "--config-file", files.wider, "--against", files.saved];
-        const [failing, plain, json] = await Promise.all([plan([...args, "--fail-on-new-access"]), plan(args), plan([...args, "--json"])]);
+        const [failing, plain, json] = await Promise.all([runs.failing, runs.plain, runs.json]);
         assert.equal(failing.code, NEW_ACCESS_EXIT_CODE, failing.stderr);
         assert.equal(plain.code, 0, plain.stderr);
         assert.equal(failing.stdout, plain.stdout);
@@ -411,7 +440,7 @@ describe("access diff: the command (--against a file or a revision, --fail-on-ne
     });
 
     it("--against HEAD: the revision's own plan of the committed stack file (dev: no access changes)", async () => {
-        const run = await plan(["--stack", STACK, "--config-file", sampleStackFile("dev"), "--against", "HEAD", "--fail-on-new-access"]);
+        const run = await runs.head;
         assert.equal(run.code, 0, run.stderr);
         assert.ok(run.stdout.includes(`**${NO_ACCESS_CHANGES}**`), run.stdout);
     });
@@ -433,7 +462,7 @@ describe("access diff: the command (--against a file or a revision, --fail-on-ne
             () => readSavedPlan(files.saved, "prod"),
             (err: unknown) => err instanceof PreviousPlanError && err.message === `--against ${files.saved} is a plan of stack dev, not prod`,
         );
-        const run = await plan(["--stack", STACK, "--against", "no-such-rev"]);
+        const run = await runs.unknownRevision;
         assert.deepEqual(run, { code: 1, stdout: "", stderr: `--against no-such-rev: neither a plan file nor a git revision of ${PROJECT_DIR}\n` });
     });
 });

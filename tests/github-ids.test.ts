@@ -338,7 +338,10 @@ describe("github-ids", () => {
             const [command, ...args] = script.split(" ");
             assert.equal(command, "node");
             const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_TOKEN: "", GH_TOKEN: "" };
+            // Both runs at once: they overlap instead of starting one after the other.
             const child = spawn(process.execPath, [...args, "octo-org/web", "--json", "--api-url", api.url], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+            const usage = spawn(process.execPath, [...args], { cwd: ROOT, env, stdio: "ignore" });
+            const usageCode = new Promise<number | null>((resolve) => usage.on("close", resolve));
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (c) => (stdout += c));
@@ -346,8 +349,7 @@ describe("github-ids", () => {
             const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
             assert.equal(code, 0, stderr);
             assert.equal((JSON.parse(stdout) as { repositoryId: string }).repositoryId, "123456789");
-            const usage = spawn(process.execPath, [...args], { cwd: ROOT, env, stdio: "ignore" });
-            assert.equal(await new Promise<number | null>((resolve) => usage.on("close", resolve)), EXIT_USAGE);
+            assert.equal(await usageCode, EXIT_USAGE);
         });
     });
 });

