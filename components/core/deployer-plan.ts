@@ -392,6 +392,16 @@ export function validateDeployerArgs(args: EcrCiDeployerArgs, keyOf: KeyOf = arg
         problems.invalid("protect", args.protect, "use true or false");
     }
     validateTags(args.tags, "tags", problems);
+    for (const key of Object.keys(args.tags ?? {})) {
+        // The resource layer sets `{ ManagedBy: …, ...tags }`: another case of it is a duplicate to IAM.
+        if (key !== "ManagedBy" && key.toLowerCase() === "managedby") {
+            problems.invalid(
+                `tags.${key}`,
+                key,
+                `ecr-ci-bootstrap sets ManagedBy on the deployer's role and policies itself (IAM compares tag keys case-insensitively, and a second ManagedBy fails as a duplicate); write it "ManagedBy" to replace its value, or use another key`,
+            );
+        }
+    }
     checkGitHubCharacters(github, problems);
     checkTagSet(args.tags, "tags", args.tags && "ManagedBy" in args.tags ? [] : ["ManagedBy"], problems);
     if (problems.list.length === 0) {
