@@ -5,7 +5,7 @@ import assert from "assert/strict";
 import { validateDeployerArgs } from "../../components/core/deployer-plan";
 import type { EcrCiDeployerArgs } from "../../components/contract/args";
 
-const GITHUB = { owner: "acme", repository: "infra", environments: ["dev", "prod"] };
+const GITHUB = { owner: "acme", repository: "infra", environments: ["dev", "prod"], environmentRefs: ["refs/heads/dev", "refs/heads/main"] };
 const VALID = { github: GITHUB, repositoryNames: ["app-dev"] };
 const ROLE = "arn:aws:iam::123456789012:role/app-task";
 const PATH_RULE = `use "/" or "/segment/…/" (letters, digits and + = , . @ _ -, at most 512 characters, e.g. "/ci/"), no segment starting with "ecr-ci-"`;
@@ -50,7 +50,7 @@ const ROWS: readonly Row[] = [
     {
         name: "an environment pattern",
         args: { ...VALID, github: { ...GITHUB, environments: ["dev", "prod-*"] } },
-        problems: [`args.github.environments[1] = "prod-*": ${PATTERN_RULE}`],
+        problems: [`args.github.environments[1] = "prod-*": GitHub environment names are exact, and a pattern would also match environments nobody protected (e.g. "prod-sandbox" for "prod*"); list each environment by name (e.g. "production")`],
     },
     {
         name: "environmentRefs as a list, and as one string",

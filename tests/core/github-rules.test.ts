@@ -102,9 +102,12 @@ const ROWS: readonly Row[] = [
         ],
     },
     {
-        name: "env star inside ok",
+        // Environment names are exact (found by review): a pattern would also trust unprotected ones.
+        name: "env star inside refused",
         github: {"owner": "acme", "repository": "app", "branches": ["main"], "environments": ["prod*"]},
-        problems: [],
+        problems: [
+            "args.github.environments[0] = \"prod*\": GitHub environment names are exact, and a pattern would also match environments nobody protected (e.g. \"prod-sandbox\" for \"prod*\"); list each environment by name (e.g. \"production\")"
+        ],
     },
     {
         name: "env empty",
