@@ -70,7 +70,9 @@ export interface Atom {
     readonly conditions: readonly Condition[];
 }
 
-interface Statement {
+/** A policy statement as read from a plan (any shape IAM accepts). */
+export interface Statement {
+    readonly Sid?: string;
     readonly Effect?: string;
     readonly Principal?: unknown;
     readonly NotPrincipal?: unknown;

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { closest, parseStackConfig } from "../components/contract/parse";
 import { EcrCiValidationError, Problems, formatProblems } from "../components/contract/problems";
-import { T, accessDiff, renderAccessDiff, renderAccessDiffJson } from "./access-diff";
+import { Statement, T, accessDiff, renderAccessDiff, renderAccessDiffJson } from "./access-diff";
 import { TRUST_POLICY_MAX_CHARS, acceptedSubjectForms, trustPolicySize } from "../components/core/github";
 import { RecordedResource, partitionOf, setAwsMocks, settle } from "./mocks";
 import { PreviousPlanError, previousPlan } from "./previous-plan";
@@ -627,18 +627,6 @@ function renderTree(resources: readonly PlanResource[], p: Palette): string[] {
         const name = info ? `${p.value(r.name)}${" ".repeat(nameWidth - r.name.length)}  ${info}` : p.value(r.name);
         return `${INDENT}${head.padEnd(typeWidth)}  ${name}`;
     });
-}
-
-interface Statement {
-    readonly Sid?: string;
-    readonly Effect?: string;
-    readonly Principal?: unknown;
-    readonly NotPrincipal?: unknown;
-    readonly Action?: unknown;
-    readonly NotAction?: unknown;
-    readonly Resource?: unknown;
-    readonly NotResource?: unknown;
-    readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
 function principals(value: unknown): string[] {
