@@ -13,7 +13,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseBootstrapConfig } from "../../bootstrap/config";
 import { parseStackConfig } from "../../components/contract/parse";
-import { AuthMode } from "../../components/contract/args";
+import { AuthMode, type EcrCiEnvironmentArgs } from "../../components/contract/args";
+import { validateEnvironmentArgs } from "../../components/core/validate";
 import { dnsSuffixOf, partitionOfRegion, stsAudience } from "../../components/core/aws";
 import type { PlanTarget } from "../../components/core/capabilities";
 import { buildBoundaryPolicy, buildDeployerPolicy, deployerScope, managedRepositoryArns, bootstrapArns } from "../../components/core/deployer-plan";
@@ -52,12 +53,9 @@ function target(region: string, project: string, stack: string): PlanTarget {
     return { partition, dnsSuffix: dnsSuffixOf(partition), region, accountId: ACCOUNT, project, stack };
 }
 
-/** The documents of one sample stack, planned as EcrCiEnvironment plans them. */
-function stackDocuments(stack: string): { documents: string; snippet: string } {
-    const config = stackConfig(path.join(STACKS, `${stack}.yaml`));
-    const args = parseStackConfig(config, { project: "ecr-ci", stack });
+/** The documents of validated `args` in `region`, planned as EcrCiEnvironment plans them. */
+function planDocuments(args: EcrCiEnvironmentArgs, region: string, stack: string): { documents: string; snippet: string } {
     const resolved = args as ResolvedEnvironmentArgs;
-    const region = config["aws:region"];
     const where = target(region, "ecr-ci", stack);
     const layout = environmentLayout(args.environment, args);
     const documents = environmentDocuments(layout, resolved, where);
@@ -75,6 +73,7 @@ function stackDocuments(stack: string): { documents: string; snippet: string } {
     });
     return {
         documents: json({
+            layout,
             repositoryArns: documents.repositoryArns,
             lifecyclePolicies: Object.fromEntries(Object.entries(documents.lifecyclePolicies).map(([k, v]) => [k, doc(v)])),
             repositoryPolicies: Object.fromEntries(Object.entries(documents.repositoryPolicies).map(([k, v]) => [k, doc(v)])),
@@ -88,6 +87,105 @@ function stackDocuments(stack: string): { documents: string; snippet: string } {
         snippet,
     };
 }
+
+/** The documents of one sample stack. */
+function stackDocuments(stack: string): { documents: string; snippet: string } {
+    const config = stackConfig(path.join(STACKS, `${stack}.yaml`));
+    return planDocuments(parseStackConfig(config, { project: "ecr-ci", stack }), config["aws:region"], stack);
+}
+
+const IDS = { ownerId: "123456789", repositoryId: "987654321" };
+const OTHER = "210987654321";
+/** Settings no sample stack has, each scenario valid (asserted), planned in its region. */
+const SCENARIOS: Record<string, () => { args: Record<string, unknown>; region: string }> = {
+    // The provider found by URL, a preview role without a state backend, cross-account pulls,
+    // a reusable workflow, both subject forms, environments with their refs, ECS without pass roles.
+    lookup: () => ({
+        region: "eu-west-1",
+        args: {
+            environment: "qa",
+            repositories: [
+                { name: "app-qa", pullAccounts: [OTHER, `arn:aws:iam::${OTHER}:role/puller`], keepImages: 20, untaggedExpiryDays: 3, imageTagMutability: "MUTABLE", scanOnPush: false, forceDelete: true },
+                { name: "team/api-qa", pullAccounts: [OTHER] },
+            ],
+            github: {
+                owner: "acme",
+                repository: "app",
+                branches: ["main"],
+                environments: ["qa", "staging"],
+                environmentRefs: ["refs/heads/main", "refs/tags/v*"],
+                jobWorkflowRef: ["acme/workflows/.github/workflows/deploy.yml@refs/heads/main"],
+                subjectFormat: "both",
+                ...IDS,
+            },
+            oidcProvider: "lookup",
+            previewRole: { maxSessionDurationSeconds: 7200 },
+            maxSessionDurationSeconds: 7200,
+            iamPath: "/ci/",
+            protect: false,
+            tags: { team: "platform" },
+            pullFrom: ["app-dev", `arn:aws:ecr:us-east-1:${OTHER}:repository/base`],
+            ecsDeploy: { clusterArn: `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/qa`, services: ["web", "api"], passRoleArns: [] },
+        },
+    }),
+    // An existing provider by ARN, pull requests and environments only, a custom subject template
+    // with every claim ecr-ci can know, a permissions boundary.
+    template: () => ({
+        region: "us-east-1",
+        args: {
+            environment: "review",
+            repositories: [{ name: "web-review" }],
+            github: {
+                owner: "acme",
+                repository: "web",
+                pullRequests: true,
+                environments: ["review"],
+                subjectClaims: ["repo", "context", "repository", "repository_owner", "repository_id", "repository_owner_id", "job_workflow_ref"],
+                jobWorkflowRef: ["acme/workflows/.github/workflows/a.yml@refs/heads/main", "acme/workflows/.github/workflows/b.yml@refs/tags/v1"],
+                ...IDS,
+            },
+            oidcProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+            permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/boundary`,
+            trustPolicyMaxChars: 4096,
+        },
+    }),
+    // An enterprise's unique issuer, tags only, tag-guarded creation.
+    enterprise: () => ({
+        region: "eu-central-1",
+        args: {
+            environment: "rel",
+            repositories: [{ name: "rel-app" }],
+            github: { owner: "acme", repository: "app", tags: ["v*", "release-1"], enterpriseSlug: "acme-corp" },
+            createRepositories: { namePrefix: "rel-", requiredTags: { team: "platform", cost: "42" } },
+        },
+    }),
+    // GitHub Enterprise Server (legacy subjects only) and GHE.com, in China and GovCloud.
+    server: () => ({
+        region: "cn-north-1",
+        args: { environment: "cn", repositories: [{ name: "app-cn" }], github: { owner: "acme", repository: "app", branches: ["main", "hotfix/*"], serverHost: "github.acme.com", subjectFormat: "legacy" } },
+    }),
+    ghe: () => ({
+        region: "us-gov-west-1",
+        args: { environment: "gov", repositories: [{ name: "app-gov" }], github: { owner: "acme", repository: "app", environments: ["gov"], gheSubdomain: "octocorp", ...IDS } },
+    }),
+    // An access key user with a boundary and its default path.
+    user: () => ({
+        region: "eu-west-1",
+        args: { environment: "legacy", repositories: [{ name: "app-legacy", pullAccounts: [OTHER] }], authMode: "user", permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/boundary`, pgpKey: "keybase:acme" },
+    }),
+};
+
+describe("core documents of settings no sample stack has, whole (golden files)", () => {
+    for (const [name, make] of Object.entries(SCENARIOS)) {
+        it(`${name}: layout, repositories, CI policy, trust and preview documents, workflow`, () => {
+            const { args, region } = make();
+            assert.deepEqual(validateEnvironmentArgs(args as unknown as EcrCiEnvironmentArgs), [], "the scenario is valid");
+            const planned = planDocuments(args as unknown as EcrCiEnvironmentArgs, region, name);
+            golden(`scenarios/${name}.json`, planned.documents);
+            golden(`scenarios/${name}.workflow.yml`, planned.snippet);
+        });
+    }
+});
 
 describe("core documents of the sample stacks, whole (golden files)", () => {
     const stacks = fs
