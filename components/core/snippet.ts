@@ -138,7 +138,8 @@ function trigger(input: SnippetInput): Trigger {
             notes: ["User mode: the access key works from any ref, so the trigger alone limits who pushes; keep it to protected branches."],
         };
     }
-    const workflows = github?.jobWorkflowRef ?? [];
+    // One string from an untyped caller, as validation accepts it, or a list.
+    const workflows: readonly string[] = [github?.jobWorkflowRef ?? []].flat();
     if (workflows.length > 0) {
         return {
             on: { workflow_call: {} },
