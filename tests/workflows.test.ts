@@ -949,6 +949,8 @@ describe("workflows: the snippet as configured", () => {
         const dev = FIXTURES.find((f) => f.stack === "dev")!;
         const ref = "acme/workflows/.github/workflows/push.yml@refs/heads/main";
         const text = githubActionsSnippet({ ...dev.snippet, github: { ...dev.args.github!, jobWorkflowRef: [ref] } });
+        // One string from an untyped caller (validation accepts it) gives the same workflow.
+        assert.equal(githubActionsSnippet({ ...dev.snippet, github: { ...dev.args.github!, jobWorkflowRef: ref as unknown as string[] } }), text);
         assert.deepEqual(validateWorkflow(text).errors, []);
         assert.deepEqual(parseWorkflow(text).on, { workflow_call: {} });
         assert.match(text, new RegExp(`# The role trusts only the reusable workflow ${ref.replace(/[.]/g, "\\.")}`));
