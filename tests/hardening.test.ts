@@ -8,11 +8,12 @@ import { CREATED_BY_TAG_KEY } from "../components/core/capabilities/create-repos
 import { TAG_KEY_RE } from "../components/core/checks";
 import { buildBoundaryPolicy, deployerScope, validateDeployerArgs } from "../components/core/deployer-plan";
 import { ResolvedEnvironmentArgs, capabilityScopes } from "../components/core/environment-plan";
-import { STS_CLAIM_KEYS, buildTrustPolicy } from "../components/core/github";
+import { buildTrustPolicy } from "../components/core/github";
 import { validateGitHub } from "../components/core/github-rules";
 import { buildCiPolicy } from "../components/core/permissions";
 import type { PolicyDocument } from "../components/core/policy";
 import { Decision, evaluateIdentity, evaluateTrust } from "./support/iam-eval";
+import { stsView, token } from "./support/tokens";
 
 const ACCOUNT = "123456789012";
 const TARGET = { partition: "aws", region: "eu-west-1", accountId: ACCOUNT, dnsSuffix: "amazonaws.com", project: "ecr-ci", stack: "dev" };
@@ -220,37 +221,11 @@ interface Run {
     readonly repository?: string;
 }
 
-/** What STS passes to the trust policy of a full token: `sub`, `aud` and its claim keys. */
+/** What STS passes to the trust policy of the run's full token (tests/support/tokens.ts). */
 function stsClaims(run: Run): Record<string, string> {
     const repository = run.repository ?? "acme/app";
-    const pr = run.event === "pull_request";
-    const claims: Record<string, string | undefined> = {
-        sub: run.sub,
-        aud: "sts.amazonaws.com",
-        iss: `https://${GH}`,
-        ref: run.ref,
-        ref_type: "branch",
-        sha: "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
-        repository,
-        repository_id: repository === "acme/app" ? "222" : "999",
-        repository_owner: repository.split("/")[0],
-        repository_owner_id: repository === "acme/app" ? "111" : "888",
-        repository_visibility: "private",
-        actor: "octocat",
-        actor_id: "12",
-        workflow: "ci",
-        workflow_ref: `${repository}/.github/workflows/ci.yml@${run.ref}`,
-        event_name: run.event,
-        head_ref: pr ? "feature" : "",
-        base_ref: pr ? "main" : "",
-        environment: run.environment,
-        run_id: "1",
-        run_number: "1",
-        run_attempt: "1",
-        runner_environment: "github-hosted",
-    };
-    const passed: readonly string[] = ["sub", "aud", ...STS_CLAIM_KEYS];
-    return Object.fromEntries(Object.entries(claims).filter((e): e is [string, string] => e[1] !== undefined && passed.includes(e[0])));
+    const ours = repository === "acme/app";
+    return stsView(token({ ...run, repository, ownerId: ours ? "111" : "888", repositoryId: ours ? "222" : "999" }));
 }
 
 function trustTable(doc: PolicyDocument, rows: { name: string; run: Run; expected: Decision }[]): void {
